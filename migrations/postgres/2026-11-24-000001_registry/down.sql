@@ -1,0 +1,13 @@
+DROP TABLE seed_records;
+DROP TABLE data_version;
+DROP TABLE changes;
+DROP TABLE api_tokens;
+DROP TABLE users;
+DROP TABLE citations;
+DROP TABLE sources;
+DROP TABLE relations;
+DROP TABLE affiliations;
+DROP TABLE funding_partners;
+DROP TABLE fundings;
+DROP TABLE persons;
+DROP TABLE organisations;

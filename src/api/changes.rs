@@ -1,0 +1,34 @@
+//! `GET /api/v1/changes?record_id=…`: the audit log, for signed-in users.
+use rocket::serde::json::Json;
+use rocket::{get, routes, Route, State};
+
+use crate::app::Db;
+use crate::error::Error;
+use crate::service::audit::{self, Change};
+use crate::service::{Caller, Page};
+
+#[get("/?<record_id>&<limit>&<offset>")]
+async fn list(
+    db: &State<Db>,
+    caller: Caller,
+    record_id: Option<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+) -> Result<Json<Page<Change>>, Error> {
+    let page = db
+        .run(move |c| {
+            audit::list(
+                c,
+                &caller,
+                record_id.as_deref(),
+                limit.unwrap_or(100),
+                offset.unwrap_or(0),
+            )
+        })
+        .await?;
+    Ok(Json(page))
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![list]
+}

@@ -1,0 +1,152 @@
+//! The seven routes every resource has: list, create, get, update, delete, restore.
+use rocket::form::FromForm;
+
+use crate::error::{Error, FieldError};
+use crate::service::ListQuery;
+
+/// Query parameters of list routes, parsed by hand so that bad numbers get a field error.
+#[derive(Debug, Default, FromForm)]
+pub struct ListParams {
+    pub q: Option<String>,
+    pub kind: Option<String>,
+    pub city: Option<String>,
+    pub organisation: Option<String>,
+    pub person: Option<String>,
+    pub umbrella: Option<String>,
+    pub status: Option<String>,
+    pub limit: Option<String>,
+    pub offset: Option<String>,
+}
+
+impl ListParams {
+    pub fn into_query(self) -> Result<ListQuery, Error> {
+        let mut errors = Vec::new();
+        let mut number = |field: &str, value: Option<String>, max: i64| {
+            let text = value.filter(|v| !v.trim().is_empty())?;
+            match text.trim().parse::<i64>() {
+                Ok(n) if (0..=max).contains(&n) => Some(n),
+                _ => {
+                    errors.push(FieldError::new(
+                        field,
+                        format!("must be a whole number from 0 to {max}"),
+                    ));
+                    None
+                }
+            }
+        };
+        let limit = number("limit", self.limit, ListQuery::MAX_LIMIT);
+        let offset = number("offset", self.offset, i64::MAX);
+        if !errors.is_empty() {
+            return Err(Error::Validation(errors));
+        }
+        Ok(ListQuery {
+            q: self.q,
+            kind: self.kind,
+            city: self.city,
+            organisation: self.organisation,
+            person: self.person,
+            umbrella: self.umbrella,
+            status: self.status,
+            limit,
+            offset,
+        })
+    }
+}
+
+/// Defines a module with the routes of one resource type, mounted at `/api/v1/<name>`.
+macro_rules! resource_routes {
+    ($module:ident, $name:literal, $ty:ty) => {
+        pub mod $module {
+            use rocket::response::status::{Created, NoContent};
+            use rocket::serde::json::{Json, Value};
+            use rocket::{delete, get, post, put, routes, Route, State};
+
+            use crate::api::resources::ListParams;
+            use crate::app::Db;
+            use crate::domain::{Record, UserRole};
+            use crate::error::Error;
+            use crate::service::input::decode;
+            use crate::service::{crud, Caller, Page};
+
+            type Item = $ty;
+
+            #[get("/?<params..>")]
+            async fn list(
+                db: &State<Db>,
+                caller: Caller,
+                params: ListParams,
+            ) -> Result<Json<Page<Record<Item>>>, Error> {
+                let query = params.into_query()?;
+                let page = db
+                    .run(move |c| crud::list::<Item>(c, &caller, &query))
+                    .await?;
+                Ok(Json(page))
+            }
+
+            #[post("/", data = "<body>")]
+            async fn create(
+                db: &State<Db>,
+                caller: Caller,
+                body: Json<Value>,
+            ) -> Result<Created<Json<Record<Item>>>, Error> {
+                caller.require(UserRole::Editor)?;
+                let input: Item = decode(body.into_inner())?;
+                let record = db.run(move |c| crud::create(c, &caller, input)).await?;
+                let location = format!("/api/v1/{}/{}", $name, record.id);
+                Ok(Created::new(location).body(Json(record)))
+            }
+
+            #[get("/<id>")]
+            async fn get(
+                db: &State<Db>,
+                caller: Caller,
+                id: &str,
+            ) -> Result<Json<Record<Item>>, Error> {
+                let id = id.to_string();
+                Ok(Json(db.run(move |c| crud::get(c, &caller, &id)).await?))
+            }
+
+            #[put("/<id>", data = "<body>")]
+            async fn update(
+                db: &State<Db>,
+                caller: Caller,
+                id: &str,
+                body: Json<Value>,
+            ) -> Result<Json<Record<Item>>, Error> {
+                caller.require(UserRole::Editor)?;
+                let input: Item = decode(body.into_inner())?;
+                let id = id.to_string();
+                Ok(Json(
+                    db.run(move |c| crud::update(c, &caller, &id, input))
+                        .await?,
+                ))
+            }
+
+            #[delete("/<id>")]
+            async fn remove(db: &State<Db>, caller: Caller, id: &str) -> Result<NoContent, Error> {
+                let id = id.to_string();
+                db.run(move |c| crud::delete::<Item>(c, &caller, &id))
+                    .await?;
+                Ok(NoContent)
+            }
+
+            #[post("/<id>/restore")]
+            async fn restore(
+                db: &State<Db>,
+                caller: Caller,
+                id: &str,
+            ) -> Result<Json<Record<Item>>, Error> {
+                let id = id.to_string();
+                Ok(Json(
+                    db.run(move |c| crud::restore::<Item>(c, &caller, &id))
+                        .await?,
+                ))
+            }
+
+            pub fn routes() -> Vec<Route> {
+                routes![list, create, get, update, remove, restore]
+            }
+        }
+    };
+}
+pub(crate) use resource_routes;

@@ -1,0 +1,53 @@
+//! The HTTP face of `Error`: one JSON envelope `{"errors": [{field, message}]}`.
+use rocket::http::{ContentType, Status};
+use rocket::response::{self, Responder};
+use rocket::serde::json::{json, Value};
+use rocket::{Request, Response};
+
+use crate::error::{Error, FieldError};
+pub use crate::service::input::decode;
+
+impl Error {
+    fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            Error::Validation(list) => list.clone(),
+            Error::NotFound { .. } => vec![FieldError::new("id", self.to_string())],
+            Error::Conflict { .. } => vec![FieldError::new("record", self.to_string())],
+            Error::Unauthorized | Error::Forbidden(_) => {
+                vec![FieldError::new("authorization", self.to_string())]
+            }
+            Error::Unavailable(_) | Error::Database(_) | Error::Internal(_) => {
+                vec![FieldError::new("server", self.to_string())]
+            }
+        }
+    }
+
+    pub fn to_json(&self) -> Value {
+        let mut body = json!({ "errors": self.field_errors() });
+        if let Error::Conflict {
+            existing_id: Some(id),
+            ..
+        } = self
+        {
+            body["existing_id"] = json!(id);
+        }
+        body
+    }
+}
+
+impl<'r> Responder<'r, 'static> for Error {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        if self.status() >= 500 {
+            rocket::error!("{} {}: {}", req.method(), req.uri(), self);
+        }
+        let body = self.to_json().to_string();
+        let mut res = Response::build();
+        res.status(Status::new(self.status()))
+            .header(ContentType::JSON)
+            .sized_body(body.len(), std::io::Cursor::new(body));
+        if matches!(self, Error::Unauthorized) {
+            res.raw_header("WWW-Authenticate", "Bearer");
+        }
+        res.ok()
+    }
+}

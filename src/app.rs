@@ -1,0 +1,119 @@
+//! Assembles the service: settings, database pool, migrations, first-start seed, routes.
+use std::path::PathBuf;
+
+use std::sync::Arc;
+
+use rocket::fairing::AdHoc;
+use rocket::figment::Figment;
+use rocket::http::Method;
+use rocket::{Build, Rocket};
+use serde::Deserialize;
+
+use crate::db::{self, Backend, DbConn, Pool};
+use crate::error::{Error, Result};
+use crate::graph::GraphState;
+
+/// Knotenpunkt's own settings, read from Rocket.toml and the environment.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    #[serde(default = "default_database_url")]
+    pub database_url: String,
+    #[serde(default = "default_pool_size")]
+    pub pool_size: u32,
+    #[serde(default = "default_true")]
+    pub seed_on_empty: bool,
+    #[serde(default = "default_data_dir")]
+    pub data_dir: PathBuf,
+}
+
+fn default_database_url() -> String {
+    "data/knotenpunkt.db".into()
+}
+fn default_pool_size() -> u32 {
+    8
+}
+fn default_true() -> bool {
+    true
+}
+fn default_data_dir() -> PathBuf {
+    "data".into()
+}
+
+impl Settings {
+    /// Rocket.toml and `ROCKET_*` as Rocket reads them, with `DATABASE_URL` on top.
+    pub fn figment() -> Figment {
+        let mut figment = rocket::Config::figment();
+        if let Ok(url) = std::env::var("DATABASE_URL") {
+            figment = figment.merge(("database_url", url));
+        }
+        figment
+    }
+
+    pub fn from_figment(figment: &Figment) -> Result<Settings> {
+        figment
+            .extract()
+            .map_err(|e| Error::Internal(format!("configuration: {e}")))
+    }
+}
+
+/// The pool in Rocket state; `run` moves blocking database work off the async workers.
+pub struct Db {
+    pool: Pool,
+    pub backend: Backend,
+}
+
+impl Db {
+    pub fn connect(settings: &Settings) -> Result<Db> {
+        let (pool, backend) = db::connect_pool(&settings.database_url, settings.pool_size)?;
+        Ok(Db { pool, backend })
+    }
+
+    /// A pooled connection for blocking code (CLI, tests, start-up).
+    pub fn conn(&self) -> Result<db::PooledConn> {
+        Ok(self.pool.get()?)
+    }
+
+    pub async fn run<F, T>(&self, work: F) -> Result<T>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        rocket::tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("database task failed: {e}")))?
+    }
+}
+
+/// Connects, migrates, seeds an empty database if configured, and prepares the routes.
+pub fn build(figment: Figment) -> Result<Rocket<Build>> {
+    let settings = Settings::from_figment(&figment)?;
+    let db = Db::connect(&settings)?;
+    {
+        let mut conn = db.conn()?;
+        db::migrate(&mut conn)?;
+        if settings.seed_on_empty && crate::seed::is_empty(&mut conn)? {
+            let report = crate::seed::load_builtin(&mut conn)?;
+            rocket::info!("seeded an empty database: {report}");
+        }
+    }
+    let figment = crate::secret::ensure_secret_key(figment, &settings)?;
+    let graph = GraphState::start(db.pool.clone())?;
+    let rocket = rocket::custom(figment)
+        .manage(db)
+        .manage(graph)
+        .attach(AdHoc::on_response("graph refresh", |req, _res| {
+            Box::pin(async move {
+                // A write may have changed the data version: let the refresher look now.
+                if req.method() != Method::Get {
+                    if let Some(g) = req.rocket().state::<Arc<GraphState>>() {
+                        g.nudge();
+                    }
+                }
+            })
+        }));
+    Ok(crate::web::mount(crate::api::mount(rocket)))
+}

@@ -1,0 +1,56 @@
+//! Database access for both backends: one connection enum, one pool, embedded migrations.
+mod pool;
+
+pub use pool::{connect_pool, Backend, DbConn, MultiBackend, Pool};
+
+use diesel::prelude::*;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::{Error, Result};
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Applies all pending migrations of the connection's backend.
+pub fn migrate(conn: &mut DbConn) -> Result<()> {
+    let applied = match conn {
+        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        DbConn::Postgres(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
+    };
+    applied
+        .map(|_| ())
+        .map_err(|e| Error::Database(format!("migration failed: {e}")))
+}
+
+/// Marks the data as changed. Called first in every write transaction, which also makes
+/// SQLite take its write lock at once instead of failing on a lock upgrade later.
+pub fn bump_data_version(conn: &mut DbConn) -> Result<()> {
+    use crate::schema::data_version::dsl::*;
+    diesel::update(data_version.filter(id.eq(1)))
+        .set(version.eq(version + 1))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The current data version (graph snapshots compare it to know they are stale).
+pub fn data_version(conn: &mut DbConn) -> Result<i64> {
+    use crate::schema::data_version::dsl::*;
+    Ok(data_version.filter(id.eq(1)).select(version).first(conn)?)
+}
+
+/// A new record id: UUIDv7, so ids sort by creation time on every backend.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// The current time as stored: RFC 3339 UTC with microseconds (sorts as text).
+pub fn now() -> String {
+    chrono::Utc::now()
+        .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+        .to_string()
+}
+
+/// A connection borrowed from the pool.
+pub type PooledConn = diesel::r2d2::PooledConnection<pool::Manager>;

@@ -1,0 +1,31 @@
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+use super::{clean, PartialDate};
+
+/// A source that records cite: a study, a register extract, a web page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    #[validate(length(min = 1, max = 500, message = "must be 1 to 500 characters"))]
+    pub title: String,
+    #[validate(url(message = "must be a URL such as https://example.org"))]
+    pub url: Option<String>,
+    pub accessed_on: Option<PartialDate>,
+}
+
+impl Source {
+    pub fn normalize(&mut self) {
+        self.title = self.title.trim().to_string();
+        clean(&mut self.url);
+    }
+}
+
+/// A citation of a source by a record, e.g. `{source_id, locator: "4.3.2, I4.31"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct Citation {
+    pub source_id: String,
+    #[validate(length(min = 1, max = 300, message = "must be 1 to 300 characters"))]
+    pub locator: String,
+}

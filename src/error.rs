@@ -1,0 +1,103 @@
+//! The one error type of Knotenpunkt. Models and services return it; the API maps it to
+//! HTTP in `api::respond` (422 validation, 404, 409, 401, 403, 503, 500).
+use serde::Serialize;
+
+/// One problem with one input field, shown to the user beside that field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("invalid input: {}", describe(.0))]
+    Validation(Vec<FieldError>),
+    #[error("{kind} {id} not found")]
+    NotFound { kind: &'static str, id: String },
+    #[error("{message}")]
+    Conflict {
+        message: String,
+        existing_id: Option<String>,
+    },
+    #[error("sign-in required")]
+    Unauthorized,
+    #[error("this needs the {0} role")]
+    Forbidden(&'static str),
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("database error: {0}")]
+    Database(String),
+    #[error("{0}")]
+    Internal(String),
+}
+
+fn describe(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Validation(vec![FieldError::new(field, message)])
+    }
+
+    /// The HTTP status this error maps to.
+    pub fn status(&self) -> u16 {
+        match self {
+            Error::Validation(_) => 422,
+            Error::NotFound { .. } => 404,
+            Error::Conflict { .. } => 409,
+            Error::Unauthorized => 401,
+            Error::Forbidden(_) => 403,
+            Error::Unavailable(_) => 503,
+            Error::Database(_) | Error::Internal(_) => 500,
+        }
+    }
+}
+
+impl From<diesel::result::Error> for Error {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error as D};
+        match e {
+            D::NotFound => Error::NotFound {
+                kind: "record",
+                id: String::new(),
+            },
+            D::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => Error::Conflict {
+                message: format!("duplicate: {}", info.message()),
+                existing_id: None,
+            },
+            D::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
+                Error::invalid("reference", info.message().to_string())
+            }
+            other => Error::Database(other.to_string()),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for Error {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        Error::Unavailable(e.to_string())
+    }
+}
+
+impl From<diesel::ConnectionError> for Error {
+    fn from(e: diesel::ConnectionError) -> Self {
+        Error::Unavailable(e.to_string())
+    }
+}

@@ -1,0 +1,406 @@
+//! `knotenpunkt generate --scale S`: a deterministic synthetic national data set for
+//! benchmarks and load tests, written through the normal validated commands. Scale 1 is
+//! about Germany: 14,000 migrant organisations, 400 municipalities with units, 1,500
+//! funders, 3,000 welfare units, 80,000 persons, 160,000 affiliations, 50,000 fundings
+//! and 30,000 relations.
+use std::collections::HashSet;
+
+use diesel::connection::TransactionManager;
+use diesel::Connection;
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::db::DbConn;
+use crate::domain::*;
+use crate::error::Result;
+use crate::service::{crud, Caller, Resource};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Counts {
+    pub municipalities: usize,
+    pub funders: usize,
+    pub welfare: usize,
+    pub organisations: usize,
+    pub persons: usize,
+    pub affiliations: usize,
+    pub fundings: usize,
+    pub relations: usize,
+}
+
+impl Counts {
+    pub fn at(scale: f64) -> Counts {
+        let n = |base: f64| ((base * scale).round() as usize).max(2);
+        Counts {
+            municipalities: n(400.0),
+            funders: n(1_500.0),
+            welfare: n(3_000.0),
+            organisations: n(14_000.0),
+            persons: n(80_000.0),
+            affiliations: n(160_000.0),
+            fundings: n(50_000.0),
+            relations: n(30_000.0),
+        }
+    }
+}
+
+const UNITS: [&str; 3] = ["Jugendamt", "Kommunales Integrationszentrum", "Sozialamt"];
+const COMMIT_EVERY: usize = 2_000;
+
+struct Generator<'a> {
+    conn: &'a mut DbConn,
+    rng: StdRng,
+    bar: ProgressBar,
+    pending: usize,
+}
+
+/// Writes the data set and returns the counts written.
+pub fn generate(conn: &mut DbConn, scale: f64, show_progress: bool) -> Result<Counts> {
+    let counts = Counts::at(scale);
+    let total = counts.municipalities * 4
+        + counts.funders
+        + counts.welfare
+        + counts.organisations
+        + counts.persons
+        + counts.affiliations
+        + counts.fundings
+        + counts.relations;
+    let bar = if show_progress {
+        ProgressBar::new(total as u64)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} records, {per_sec}, eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut g = Generator {
+        conn,
+        rng: StdRng::seed_from_u64((scale * 1e6) as u64),
+        bar,
+        pending: 0,
+    };
+    g.conn.batch_execute_begin()?;
+    let result = g.run(&counts);
+    g.conn.batch_execute_end(result.is_ok())?;
+    g.bar.finish();
+    result.map(|_| counts)
+}
+
+/// Batches of creates share one outer transaction: much faster, still all-or-nothing per batch.
+trait Batch {
+    fn batch_execute_begin(&mut self) -> Result<()>;
+    fn batch_execute_end(&mut self, commit: bool) -> Result<()>;
+}
+
+impl Batch for DbConn {
+    fn batch_execute_begin(&mut self) -> Result<()> {
+        Ok(<DbConn as Connection>::TransactionManager::begin_transaction(self)?)
+    }
+    fn batch_execute_end(&mut self, commit: bool) -> Result<()> {
+        type Tm = <DbConn as Connection>::TransactionManager;
+        if commit {
+            Tm::commit_transaction(self)?;
+        } else {
+            Tm::rollback_transaction(self)?;
+        }
+        Ok(())
+    }
+}
+
+impl Generator<'_> {
+    fn add<R: Resource>(&mut self, record: R) -> Result<String> {
+        let id = crud::create(self.conn, &Caller::System, record)?.id;
+        self.bar.inc(1);
+        self.pending += 1;
+        if self.pending >= COMMIT_EVERY {
+            self.conn.batch_execute_end(true)?;
+            self.conn.batch_execute_begin()?;
+            self.pending = 0;
+        }
+        Ok(id)
+    }
+
+    fn year(&mut self, from: i32, to: i32) -> PartialDate {
+        PartialDate::year(self.rng.gen_range(from..=to))
+    }
+
+    fn org(
+        name: String,
+        kind: OrgKind,
+        city: Option<String>,
+        parent: Option<String>,
+    ) -> Organisation {
+        Organisation {
+            name,
+            short_name: None,
+            kind,
+            legal_form: None,
+            parent_id: parent,
+            city,
+            country: Some("DE".into()),
+            founded: None,
+            dissolved: None,
+            register_court: None,
+            register_number: None,
+            website: None,
+            description: None,
+            self_description: None,
+            working_principle: None,
+            member_count_min: None,
+            member_count_max: None,
+            orientation: None,
+            country_focus: None,
+            purposes: Vec::new(),
+            functions: Vec::new(),
+            composition: None,
+            resource_modes: Vec::new(),
+            citations: Vec::new(),
+        }
+    }
+
+    /// A city index skewed towards the first (large) cities.
+    fn city(&mut self, cities: usize) -> usize {
+        let x: f64 = self.rng.gen();
+        ((x * x * x) * cities as f64) as usize % cities
+    }
+
+    fn run(&mut self, c: &Counts) -> Result<()> {
+        let mut cities = Vec::new();
+        let mut units = Vec::new(); // (id, city index)
+        for i in 0..c.municipalities {
+            let city = format!("Stadt {i:03}");
+            let id = self.add(Self::org(
+                format!("Stadt {i:03}"),
+                OrgKind::Municipality,
+                Some(city.clone()),
+                None,
+            ))?;
+            for unit in UNITS {
+                let u = Self::org(
+                    format!("{unit} {city}"),
+                    OrgKind::MunicipalUnit,
+                    Some(city.clone()),
+                    Some(id.clone()),
+                );
+                units.push((self.add(u)?, i));
+            }
+            cities.push((id, city));
+        }
+        let mut funders = Vec::new();
+        for i in 0..c.funders {
+            let kind = if i % 10 == 0 {
+                OrgKind::StateBody
+            } else {
+                OrgKind::Funder
+            };
+            funders.push(self.add(Self::org(format!("Förderer {i:04}"), kind, None, None))?);
+        }
+        let mut welfare = Vec::new();
+        for i in 0..c.welfare {
+            let ci = self.city(cities.len());
+            let o = Self::org(
+                format!("Wohlfahrtsträger {i:04}"),
+                OrgKind::WelfareOrganisation,
+                Some(cities[ci].1.clone()),
+                None,
+            );
+            welfare.push((self.add(o)?, ci));
+        }
+        let umbrellas = (c.organisations / 100).max(1);
+        let mut orgs = Vec::new(); // (id, city index)
+        for i in 0..c.organisations {
+            let ci = self.city(cities.len());
+            let kind = match i {
+                i if i < umbrellas => OrgKind::StateAssociation,
+                i if i % 7 == 0 => OrgKind::RomaSelfOrganisation,
+                _ => OrgKind::MigrantOrganisation,
+            };
+            let mut o = Self::org(
+                format!("Verein {i:05}"),
+                kind,
+                Some(cities[ci].1.clone()),
+                None,
+            );
+            o.founded = Some(self.year(1970, 2023));
+            orgs.push((self.add(o)?, ci));
+        }
+        self.persons_and_roles(c, &orgs, &units, &welfare)?;
+        self.fundings(c, &funders, &orgs)?;
+        self.relations(c, &orgs, umbrellas, &cities, &welfare)
+    }
+
+    fn persons_and_roles(
+        &mut self,
+        c: &Counts,
+        orgs: &[(String, usize)],
+        units: &[(String, usize)],
+        welfare: &[(String, usize)],
+    ) -> Result<()> {
+        let mut persons = Vec::new();
+        for i in 0..c.persons {
+            let visibility = if i % 10 == 0 {
+                Visibility::Public
+            } else {
+                Visibility::Restricted
+            };
+            let p = Person {
+                display_name: format!("Person {i:06}"),
+                is_pseudonym: true,
+                visibility,
+                notes: None,
+                citations: Vec::new(),
+            };
+            persons.push(self.add(p)?);
+        }
+        let mut seen = HashSet::new();
+        let roles = [
+            Role::Chair,
+            Role::BoardMember,
+            Role::Member,
+            Role::Volunteer,
+            Role::Treasurer,
+        ];
+        let fields = FieldOfWork::ALL;
+        let mut written = 0;
+        while written < c.affiliations {
+            let p = self.rng.gen_range(0..persons.len());
+            let (org, role) = if self.rng.gen_bool(0.25) {
+                // An employment on the public side, often in the city of one's association.
+                let pool = if self.rng.gen_bool(0.5) {
+                    units
+                } else {
+                    welfare
+                };
+                let (id, _) = &pool[self.rng.gen_range(0..pool.len())];
+                (id.clone(), Role::Employee)
+            } else {
+                let (id, _) = &orgs[self.rng.gen_range(0..orgs.len())];
+                (id.clone(), roles[self.rng.gen_range(0..roles.len())])
+            };
+            if !seen.insert((p, org.clone(), role)) {
+                continue;
+            }
+            let start = self.rng.gen_range(2000..=2024);
+            let end = self
+                .rng
+                .gen_bool(0.5)
+                .then(|| PartialDate::year(start + self.rng.gen_range(0..6)));
+            let a = Affiliation {
+                person_id: persons[p].clone(),
+                organisation_id: org,
+                role,
+                title: None,
+                start: Some(PartialDate::year(start)),
+                end,
+                paid: Some(role == Role::Employee),
+                project_bound: self.rng.gen_bool(0.3),
+                fields_of_work: vec![
+                    fields[self.rng.gen_range(0..fields.len())],
+                    fields[self.rng.gen_range(0..4)],
+                ],
+                funding_id: None,
+                citations: Vec::new(),
+            };
+            self.add(a)?;
+            written += 1;
+        }
+        Ok(())
+    }
+
+    fn fundings(&mut self, c: &Counts, funders: &[String], orgs: &[(String, usize)]) -> Result<()> {
+        let mut seen = HashSet::new();
+        let mut written = 0;
+        while written < c.fundings {
+            let x: f64 = self.rng.gen();
+            let f = ((x * x) * funders.len() as f64) as usize % funders.len();
+            let r = self.rng.gen_range(0..orgs.len());
+            let start = self.rng.gen_range(2005..=2026);
+            if !seen.insert((f, r, start)) {
+                continue;
+            }
+            let min = self.rng.gen_range(1_000..200_000) * 100;
+            let funding = Funding {
+                funder_id: funders[f].clone(),
+                recipient_id: orgs[r].0.clone(),
+                programme: None,
+                purpose: None,
+                amount_min: Some(min),
+                amount_max: Some(min + self.rng.gen_range(0..50_000) * 100),
+                currency: "EUR".into(),
+                start: Some(PartialDate::year(start)),
+                end: Some(PartialDate::year(start + self.rng.gen_range(0..4))),
+                project_bound: self.rng.gen_bool(0.8),
+                status: if start > 2025 {
+                    FundingStatus::Granted
+                } else {
+                    FundingStatus::Ended
+                },
+                co_applicant_ids: Vec::new(),
+                carrier_ids: Vec::new(),
+                citations: Vec::new(),
+            };
+            self.add(funding)?;
+            written += 1;
+        }
+        Ok(())
+    }
+
+    fn relations(
+        &mut self,
+        c: &Counts,
+        orgs: &[(String, usize)],
+        umbrellas: usize,
+        cities: &[(String, String)],
+        welfare: &[(String, usize)],
+    ) -> Result<()> {
+        let mut seen = HashSet::new();
+        let mut written = 0;
+        while written < c.relations {
+            let a = self
+                .rng
+                .gen_range(umbrellas..orgs.len().max(umbrellas + 1))
+                .min(orgs.len() - 1);
+            let (kind, target) = match self.rng.gen_range(0..10) {
+                0..=3 => (
+                    RelationKind::MemberOf,
+                    orgs[self.rng.gen_range(0..umbrellas)].0.clone(),
+                ),
+                4..=6 => (
+                    RelationKind::CooperatesWith,
+                    orgs[self.rng.gen_range(0..orgs.len())].0.clone(),
+                ),
+                7 => (
+                    RelationKind::FoundedOnInitiativeOf,
+                    cities[orgs[a].1].0.clone(),
+                ),
+                8 => (
+                    RelationKind::CarrierOf,
+                    welfare[self.rng.gen_range(0..welfare.len())].0.clone(),
+                ),
+                _ => (RelationKind::RoundTable, cities[orgs[a].1].0.clone()),
+            };
+            let (source, target) = if kind == RelationKind::CarrierOf {
+                (target, orgs[a].0.clone())
+            } else {
+                (orgs[a].0.clone(), target)
+            };
+            if source == target || !seen.insert((source.clone(), target.clone(), kind)) {
+                continue;
+            }
+            let r = Relation {
+                source_id: source,
+                target_id: target,
+                kind,
+                start: Some(self.year(2000, 2024)),
+                end: None,
+                approx_size: None,
+                description: None,
+                citations: Vec::new(),
+            };
+            self.add(r)?;
+            written += 1;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,250 @@
+//! The in-memory network: an immutable petgraph snapshot of all live organisations,
+//! persons and their dated links, rebuilt when the data version changes.
+mod build;
+pub mod centrality;
+pub mod dependencies;
+pub mod funding;
+pub mod network;
+pub mod overlaps;
+pub mod state;
+pub mod time;
+
+use std::collections::HashMap;
+
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use serde::Serialize;
+
+use crate::domain::{FieldOfWork, FundingStatus, Interval, OrgKind, RelationKind, Role};
+
+pub use build::build_snapshot;
+pub use state::GraphState;
+pub use time::TimeFilter;
+
+#[derive(Debug, Clone)]
+pub struct OrgNode {
+    pub id: String,
+    pub name: String,
+    pub kind: OrgKind,
+    pub city: Option<String>,
+    pub parent: Option<NodeIndex>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PersonNode {
+    pub id: String,
+    pub name: String,
+    pub restricted: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Node {
+    Organisation(OrgNode),
+    Person(PersonNode),
+}
+
+#[derive(Debug, Clone)]
+pub struct AffiliationEdge {
+    pub id: String,
+    pub role: Role,
+    pub interval: Interval,
+    pub paid: Option<bool>,
+    pub project_bound: bool,
+    pub fields: Vec<FieldOfWork>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FundingEdge {
+    pub id: String,
+    pub programme: Option<String>,
+    pub amount_min: Option<i64>,
+    pub amount_max: Option<i64>,
+    pub interval: Interval,
+    pub project_bound: bool,
+    pub status: FundingStatus,
+    pub carriers: Vec<NodeIndex>,
+    pub co_applicants: Vec<NodeIndex>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RelationEdge {
+    pub id: String,
+    pub kind: RelationKind,
+    pub interval: Interval,
+    pub approx_size: Option<i32>,
+}
+
+/// Edges point person → organisation, funder → recipient, source → target.
+#[derive(Debug, Clone)]
+pub enum Edge {
+    Affiliation(AffiliationEdge),
+    Funding(FundingEdge),
+    Relation(RelationEdge),
+}
+
+impl Edge {
+    pub fn interval(&self) -> &Interval {
+        match self {
+            Edge::Affiliation(a) => &a.interval,
+            Edge::Funding(f) => &f.interval,
+            Edge::Relation(r) => &r.interval,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        match self {
+            Edge::Affiliation(a) => &a.id,
+            Edge::Funding(f) => &f.id,
+            Edge::Relation(r) => &r.id,
+        }
+    }
+
+    /// The edge kind as a word: `affiliation`, `funding` or the relation kind.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Edge::Affiliation(_) => "affiliation",
+            Edge::Funding(_) => "funding",
+            Edge::Relation(r) => r.kind.as_str(),
+        }
+    }
+}
+
+/// One immutable snapshot of the network at a data version.
+pub struct Snapshot {
+    pub version: i64,
+    pub graph: DiGraph<Node, Edge>,
+    pub by_id: HashMap<String, NodeIndex>,
+    /// Organisations by lower-case city name.
+    pub by_city: HashMap<String, Vec<NodeIndex>>,
+}
+
+impl Snapshot {
+    pub fn in_city(&self, city: &str) -> &[NodeIndex] {
+        self.by_city
+            .get(&city.to_lowercase())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    pub fn node(&self, id: &str) -> Option<NodeIndex> {
+        self.by_id.get(id).copied()
+    }
+
+    pub fn org(&self, n: NodeIndex) -> Option<&OrgNode> {
+        match &self.graph[n] {
+            Node::Organisation(o) => Some(o),
+            Node::Person(_) => None,
+        }
+    }
+
+    pub fn person(&self, n: NodeIndex) -> Option<&PersonNode> {
+        match &self.graph[n] {
+            Node::Person(p) => Some(p),
+            Node::Organisation(_) => None,
+        }
+    }
+
+    /// Affiliations at an organisation: (edge, person node, data).
+    pub fn staff_of(
+        &self,
+        org: NodeIndex,
+    ) -> impl Iterator<Item = (EdgeIndex, NodeIndex, &AffiliationEdge)> {
+        use petgraph::visit::EdgeRef;
+        self.graph
+            .edges_directed(org, petgraph::Direction::Incoming)
+            .filter_map(|e| match e.weight() {
+                Edge::Affiliation(a) => Some((e.id(), e.source(), a)),
+                _ => None,
+            })
+    }
+
+    /// Affiliations of a person: (edge, organisation node, data).
+    pub fn roles_of(
+        &self,
+        person: NodeIndex,
+    ) -> impl Iterator<Item = (EdgeIndex, NodeIndex, &AffiliationEdge)> {
+        use petgraph::visit::EdgeRef;
+        self.graph
+            .edges_directed(person, petgraph::Direction::Outgoing)
+            .filter_map(|e| match e.weight() {
+                Edge::Affiliation(a) => Some((e.id(), e.target(), a)),
+                _ => None,
+            })
+    }
+
+    /// Fundings received by an organisation: (funder node, data).
+    pub fn grants_to(&self, org: NodeIndex) -> impl Iterator<Item = (NodeIndex, &FundingEdge)> {
+        use petgraph::visit::EdgeRef;
+        self.graph
+            .edges_directed(org, petgraph::Direction::Incoming)
+            .filter_map(|e| match e.weight() {
+                Edge::Funding(f) => Some((e.source(), f)),
+                _ => None,
+            })
+    }
+
+    /// Fundings given by a funder: (recipient node, data).
+    pub fn grants_from(
+        &self,
+        funder: NodeIndex,
+    ) -> impl Iterator<Item = (NodeIndex, &FundingEdge)> {
+        use petgraph::visit::EdgeRef;
+        self.graph
+            .edges_directed(funder, petgraph::Direction::Outgoing)
+            .filter_map(|e| match e.weight() {
+                Edge::Funding(f) => Some((e.target(), f)),
+                _ => None,
+            })
+    }
+
+    pub fn organisations(&self) -> impl Iterator<Item = (NodeIndex, &OrgNode)> {
+        self.graph
+            .node_indices()
+            .filter_map(|n| self.org(n).map(|o| (n, o)))
+    }
+}
+
+/// An organisation as named in answers.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct OrgRef {
+    pub id: String,
+    pub name: String,
+    pub kind: OrgKind,
+    pub city: Option<String>,
+}
+
+impl OrgRef {
+    pub fn of(o: &OrgNode) -> OrgRef {
+        OrgRef {
+            id: o.id.clone(),
+            name: o.name.clone(),
+            kind: o.kind,
+            city: o.city.clone(),
+        }
+    }
+}
+
+/// A person as named in answers: `None` when the caller may not see the name.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PersonRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// Who asks, for naming persons: anonymous callers get counts, not names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    Anonymous,
+    SignedIn,
+}
+
+impl Viewer {
+    pub fn name(&self, p: &PersonNode) -> Option<PersonRef> {
+        match self {
+            Viewer::SignedIn => Some(PersonRef {
+                id: p.id.clone(),
+                name: p.name.clone(),
+            }),
+            Viewer::Anonymous => None,
+        }
+    }
+}

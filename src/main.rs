@@ -1,0 +1,148 @@
+//! The `knotenpunkt` command: serve (default), migrate, seed, user add.
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use knotenpunkt::app::{self, Db, Settings};
+use knotenpunkt::domain::UserRole;
+use knotenpunkt::error::{Error, Result};
+use knotenpunkt::service::tokens;
+use knotenpunkt::{db, seed};
+
+#[derive(Parser)]
+#[command(
+    name = "knotenpunkt",
+    version,
+    about = "Registry of migrant organisations and their links"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web service (the default).
+    Serve,
+    /// Apply pending database migrations.
+    Migrate,
+    /// Load the study's seed data set, or the given TOML files (loading twice adds nothing).
+    Seed { files: Vec<std::path::PathBuf> },
+    /// Write a deterministic synthetic national data set (scale 1 ≈ Germany) for benchmarks.
+    Generate {
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user (or change an existing user's role) and print a new API token once.
+    Add {
+        name: String,
+        #[arg(long, value_parser = parse_role)]
+        role: UserRole,
+        /// Read a password for web sign-in from standard input (first line).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+fn parse_role(s: &str) -> std::result::Result<UserRole, String> {
+    s.parse()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(),
+        Command::Migrate => with_db(|_| Ok("migrations applied".to_string())),
+        Command::Seed { files } => with_db(|conn| seed_files(conn, &files)),
+        Command::Generate { scale } => with_db(|conn| {
+            if !(0.0..=10.0).contains(&scale) || scale == 0.0 {
+                return Err(Error::invalid(
+                    "scale",
+                    "must be greater than 0 and at most 10",
+                ));
+            }
+            let counts = knotenpunkt::generate::generate(conn, scale, true)?;
+            Ok(format!("generated at scale {scale}: {counts:?}"))
+        }),
+        Command::User {
+            command:
+                UserCommand::Add {
+                    name,
+                    role,
+                    password_stdin,
+                },
+        } => with_db(|conn| {
+            let password = if password_stdin {
+                Some(read_password()?)
+            } else {
+                None
+            };
+            if let Some(p) = &password {
+                tokens::validate_password(p)?;
+            }
+            let (user, token) = tokens::add_user_with_token(conn, &name, role)?;
+            if let Some(p) = password {
+                tokens::set_password(conn, &user.name, &p)?;
+            }
+            Ok(format!(
+                "user {} ({}) ready. API token (shown only now):\n{token}",
+                user.name, user.role
+            ))
+        }),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve() -> Result<()> {
+    let rocket = app::build(Settings::figment())?;
+    rocket::execute(rocket.launch())
+        .map(|_| ())
+        .map_err(|e| Error::Internal(e.to_string()))
+}
+
+/// Connects and migrates, runs `work`, prints its message.
+fn with_db(work: impl FnOnce(&mut db::DbConn) -> Result<String>) -> Result<()> {
+    let settings = Settings::from_figment(&Settings::figment())?;
+    let pool = Db::connect(&settings)?;
+    let mut conn = pool.conn()?;
+    db::migrate(&mut conn)?;
+    println!("{}", work(&mut conn)?);
+    Ok(())
+}
+
+fn read_password() -> Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| Error::invalid("password", e.to_string()))?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_string())
+}
+
+fn seed_files(conn: &mut db::DbConn, files: &[std::path::PathBuf]) -> Result<String> {
+    let report = if files.is_empty() {
+        seed::load_builtin(conn)?
+    } else {
+        let mut texts = Vec::new();
+        for f in files {
+            let text = std::fs::read_to_string(f)
+                .map_err(|e| Error::invalid("file", format!("{}: {e}", f.display())))?;
+            texts.push((f.display().to_string(), text));
+        }
+        seed::load_files(conn, &texts)?
+    };
+    Ok(report.to_string())
+}

@@ -1,0 +1,87 @@
+//! The append-only change log: who changed what, when, and how it looked before and after.
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{Caller, Page};
+use crate::db::{self, DbConn};
+use crate::domain::UserRole;
+use crate::error::Result;
+use crate::schema::changes;
+
+#[derive(Debug, Clone, Serialize, Deserialize, Queryable, Insertable, PartialEq)]
+#[diesel(table_name = changes)]
+pub struct Change {
+    pub id: String,
+    pub at: String,
+    pub user_id: Option<String>,
+    pub record_kind: String,
+    pub record_id: String,
+    pub action: String,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+}
+
+/// Writes one change with full before/after snapshots.
+pub fn record<T: Serialize>(
+    conn: &mut DbConn,
+    caller: &Caller,
+    kind: &str,
+    id: &str,
+    action: &str,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> Result<()> {
+    let json = |v: Option<&T>| v.map(|v| serde_json::to_string(v)).transpose();
+    let change = Change {
+        id: db::new_id(),
+        at: db::now(),
+        user_id: caller.user_id().map(str::to_string),
+        record_kind: kind.to_string(),
+        record_id: id.to_string(),
+        action: action.to_string(),
+        before_json: json(before).map_err(|e| crate::error::Error::Internal(e.to_string()))?,
+        after_json: json(after).map_err(|e| crate::error::Error::Internal(e.to_string()))?,
+    };
+    diesel::insert_into(changes::table)
+        .values(&change)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Writes a change for a link that followed its parent (deleted or restored with it).
+pub fn record_plain(
+    conn: &mut DbConn,
+    caller: &Caller,
+    kind: &str,
+    id: &str,
+    action: &str,
+    because_of: Option<&str>,
+) -> Result<()> {
+    let note = because_of.map(|p| serde_json::json!({ "together_with": p }));
+    record(conn, caller, kind, id, action, None, note.as_ref())
+}
+
+/// The changes of one record (or all), newest first. Needs a signed-in user because
+/// snapshots of persons are personal data.
+pub fn list(
+    conn: &mut DbConn,
+    caller: &Caller,
+    record_id: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<Page<Change>> {
+    caller.require(UserRole::Viewer)?;
+    let mut query = changes::table.into_boxed();
+    let mut count = changes::table.into_boxed();
+    if let Some(id) = record_id {
+        query = query.filter(changes::record_id.eq(id.to_string()));
+        count = count.filter(changes::record_id.eq(id.to_string()));
+    }
+    let total = count.count().get_result(conn)?;
+    let items = query
+        .order(changes::id.desc())
+        .limit(limit.clamp(0, 500))
+        .offset(offset.max(0))
+        .load(conn)?;
+    Ok(Page { items, total })
+}

@@ -1,0 +1,108 @@
+//! What the generic commands in `crud` need to know about each kind of record.
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use validator::Validate;
+
+use super::Caller;
+use crate::db::DbConn;
+use crate::domain::{Citation, Record};
+use crate::error::{FieldError, Result};
+
+/// Filters and paging for list requests; each resource uses the fields that fit it.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub q: Option<String>,
+    pub kind: Option<String>,
+    pub city: Option<String>,
+    pub organisation: Option<String>,
+    pub person: Option<String>,
+    /// Organisations that are members of this umbrella (member_of relation).
+    pub umbrella: Option<String>,
+    /// `active` or `dissolved`.
+    pub status: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+impl ListQuery {
+    pub const MAX_LIMIT: i64 = 500;
+
+    pub fn limit(&self) -> i64 {
+        self.limit.unwrap_or(50).clamp(0, Self::MAX_LIMIT)
+    }
+
+    pub fn offset(&self) -> i64 {
+        self.offset.unwrap_or(0).max(0)
+    }
+
+    /// The `q` filter as a lower-case LIKE pattern.
+    pub fn pattern(&self) -> Option<String> {
+        let q = self.q.as_deref()?.trim();
+        if q.is_empty() {
+            return None;
+        }
+        let escaped = q
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        Some(format!("%{escaped}%"))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+pub trait Resource:
+    Sized + Clone + Serialize + DeserializeOwned + Validate + Send + 'static
+{
+    /// The record kind in the audit log and in citations, e.g. `organisation`.
+    const KIND: &'static str;
+
+    /// Trims texts and drops empty optional values before validation.
+    fn normalize(&mut self);
+    /// Checks that need no database (date order, ranges, self references).
+    fn check(&self) -> Vec<FieldError>;
+    /// Checks that referenced records exist and are not deleted.
+    fn check_references(&self, conn: &mut DbConn) -> Result<Vec<FieldError>>;
+    /// The id of a live record this one would duplicate, if any.
+    fn find_duplicate(&self, conn: &mut DbConn, except_id: Option<&str>) -> Result<Option<String>>;
+
+    fn citations(&self) -> &[Citation];
+    fn set_citations(&mut self, citations: Vec<Citation>);
+
+    /// Loads a record, deleted or not, without its citations.
+    fn load(conn: &mut DbConn, id: &str) -> Result<Option<Record<Self>>>;
+    fn insert(conn: &mut DbConn, record: &Record<Self>) -> Result<()>;
+    fn update(conn: &mut DbConn, record: &Record<Self>) -> Result<()>;
+    fn set_deleted(conn: &mut DbConn, id: &str, deleted_at: Option<&str>) -> Result<()>;
+    /// Live records matching the query that the caller may see (without citations).
+    fn list(conn: &mut DbConn, caller: &Caller, query: &ListQuery) -> Result<Page<Record<Self>>>;
+
+    /// Whether the caller may see this record (persons and their links can be restricted).
+    fn visible(_record: &Record<Self>, _conn: &mut DbConn, _caller: &Caller) -> Result<bool> {
+        Ok(true)
+    }
+
+    /// Soft-deletes the links that hang on this record with the same stamp; returns
+    /// their (kind, id) for the audit log.
+    fn cascade_delete(
+        _conn: &mut DbConn,
+        _id: &str,
+        _stamp: &str,
+    ) -> Result<Vec<(&'static str, String)>> {
+        Ok(Vec::new())
+    }
+
+    /// Restores the links deleted together with this record.
+    fn cascade_restore(
+        _conn: &mut DbConn,
+        _id: &str,
+        _stamp: &str,
+    ) -> Result<Vec<(&'static str, String)>> {
+        Ok(Vec::new())
+    }
+}

@@ -1,0 +1,57 @@
+//! Citations tie any record to a source with a locator.
+use diesel::prelude::*;
+
+use super::refs;
+use crate::db::{self, DbConn};
+use crate::domain::Citation;
+use crate::error::{FieldError, Result};
+use crate::schema::citations;
+
+/// Errors for citations that name no live source.
+pub fn check(conn: &mut DbConn, list: &[Citation]) -> Result<Vec<FieldError>> {
+    let mut errors = Vec::new();
+    for (i, c) in list.iter().enumerate() {
+        if !refs::source_live(conn, &c.source_id)? {
+            errors.push(FieldError::new(
+                format!("citations[{i}].source_id"),
+                format!("no source with id {}", c.source_id),
+            ));
+        }
+    }
+    Ok(errors)
+}
+
+pub fn of(conn: &mut DbConn, kind: &str, id: &str) -> Result<Vec<Citation>> {
+    let rows: Vec<(String, String)> = citations::table
+        .filter(citations::record_kind.eq(kind))
+        .filter(citations::record_id.eq(id))
+        .order(citations::id)
+        .select((citations::source_id, citations::locator))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(source_id, locator)| Citation { source_id, locator })
+        .collect())
+}
+
+/// Replaces the citations of a record with `list`.
+pub fn replace(conn: &mut DbConn, kind: &str, id: &str, list: &[Citation]) -> Result<()> {
+    diesel::delete(
+        citations::table
+            .filter(citations::record_kind.eq(kind))
+            .filter(citations::record_id.eq(id)),
+    )
+    .execute(conn)?;
+    for c in list {
+        diesel::insert_into(citations::table)
+            .values((
+                citations::id.eq(db::new_id()),
+                citations::source_id.eq(&c.source_id),
+                citations::record_kind.eq(kind),
+                citations::record_id.eq(id),
+                citations::locator.eq(&c.locator),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,78 @@
+//! Existence checks for references: a reference must name a live (not deleted) record.
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::error::{FieldError, Result};
+use crate::schema::{fundings, organisations, persons, sources};
+
+pub fn organisation_live(conn: &mut DbConn, id: &str) -> Result<bool> {
+    Ok(organisations::table
+        .filter(organisations::id.eq(id))
+        .filter(organisations::deleted_at.is_null())
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}
+
+pub fn person_live(conn: &mut DbConn, id: &str) -> Result<bool> {
+    Ok(persons::table
+        .filter(persons::id.eq(id))
+        .filter(persons::deleted_at.is_null())
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}
+
+pub fn funding_live(conn: &mut DbConn, id: &str) -> Result<bool> {
+    Ok(fundings::table
+        .filter(fundings::id.eq(id))
+        .filter(fundings::deleted_at.is_null())
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}
+
+pub fn source_live(conn: &mut DbConn, id: &str) -> Result<bool> {
+    Ok(sources::table
+        .filter(sources::id.eq(id))
+        .filter(sources::deleted_at.is_null())
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}
+
+/// The deletion stamp of an organisation (`None` if live or unknown).
+pub fn organisation_deleted_at(conn: &mut DbConn, id: &str) -> Result<Option<String>> {
+    Ok(organisations::table
+        .find(id)
+        .select(organisations::deleted_at)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten())
+}
+
+/// The deletion stamp of a person (`None` if live or unknown).
+pub fn person_deleted_at(conn: &mut DbConn, id: &str) -> Result<Option<String>> {
+    Ok(persons::table
+        .find(id)
+        .select(persons::deleted_at)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten())
+}
+
+/// Adds an error for `field` unless `id` names a live organisation.
+pub fn require_organisation(
+    conn: &mut DbConn,
+    field: &str,
+    id: &str,
+    errors: &mut Vec<FieldError>,
+) -> Result<()> {
+    if !organisation_live(conn, id)? {
+        errors.push(FieldError::new(
+            field,
+            format!("no organisation with id {id}"),
+        ));
+    }
+    Ok(())
+}

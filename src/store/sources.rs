@@ -1,0 +1,108 @@
+//! Sources that records cite.
+use diesel::prelude::*;
+
+use super::date;
+use crate::db::{DbConn, MultiBackend};
+use crate::domain::*;
+use crate::error::{FieldError, Result};
+use crate::schema::sources;
+use crate::service::{Caller, ListQuery, Page, Resource};
+use crate::store::organisations::lower;
+
+#[derive(Queryable, Insertable, AsChangeset)]
+#[diesel(table_name = sources, treat_none_as_null = true)]
+struct Row {
+    id: String,
+    title: String,
+    url: Option<String>,
+    accessed_on: Option<String>,
+    created_at: String,
+    updated_at: String,
+    deleted_at: Option<String>,
+}
+
+impl Row {
+    fn from_record(r: &Record<Source>) -> Row {
+        Row {
+            id: r.id.clone(),
+            title: r.data.title.clone(),
+            url: r.data.url.clone(),
+            accessed_on: r.data.accessed_on.map(|d| d.to_string()),
+            created_at: r.created_at.clone(),
+            updated_at: r.updated_at.clone(),
+            deleted_at: r.deleted_at.clone(),
+        }
+    }
+
+    fn into_record(self) -> Result<Record<Source>> {
+        Ok(Record {
+            id: self.id,
+            data: Source {
+                title: self.title,
+                url: self.url,
+                accessed_on: date(self.accessed_on)?,
+            },
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            deleted_at: self.deleted_at,
+        })
+    }
+}
+
+fn filtered(q: &ListQuery) -> sources::BoxedQuery<'static, MultiBackend> {
+    let mut query = sources::table
+        .filter(sources::deleted_at.is_null())
+        .into_boxed();
+    if let Some(pattern) = q.pattern() {
+        query = query.filter(lower(sources::title).like(pattern).escape('\\'));
+    }
+    query
+}
+
+impl Resource for Source {
+    const KIND: &'static str = "source";
+
+    fn normalize(&mut self) {
+        Source::normalize(self)
+    }
+
+    fn check(&self) -> Vec<FieldError> {
+        Vec::new()
+    }
+
+    fn check_references(&self, _conn: &mut DbConn) -> Result<Vec<FieldError>> {
+        Ok(Vec::new())
+    }
+
+    fn find_duplicate(&self, conn: &mut DbConn, except_id: Option<&str>) -> Result<Option<String>> {
+        let ids: Vec<String> = sources::table
+            .filter(sources::deleted_at.is_null())
+            .filter(lower(sources::title).eq(lower(self.title.clone())))
+            .select(sources::id)
+            .load(conn)?;
+        Ok(ids.into_iter().find(|id| Some(id.as_str()) != except_id))
+    }
+
+    /// Sources cite nothing themselves.
+    fn citations(&self) -> &[Citation] {
+        &[]
+    }
+
+    fn set_citations(&mut self, _citations: Vec<Citation>) {}
+
+    super::row_io!(sources);
+
+    fn list(conn: &mut DbConn, _caller: &Caller, q: &ListQuery) -> Result<Page<Record<Self>>> {
+        let total = filtered(q).count().get_result(conn)?;
+        let rows: Vec<Row> = filtered(q)
+            .order((sources::title, sources::id))
+            .limit(q.limit())
+            .offset(q.offset())
+            .load(conn)?;
+        let items = rows
+            .into_iter()
+            .map(Row::into_record)
+            .collect::<Result<_>>()?;
+        Ok(Page { items, total })
+    }
+}

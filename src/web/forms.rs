@@ -1,0 +1,223 @@
+//! Turning form text into domain values, collecting one message per field.
+use crate::domain::PartialDate;
+use crate::error::FieldError;
+
+/// Field errors shown beside the fields of a re-rendered form.
+#[derive(Debug, Default, Clone)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|e| e.field == field || e.field.starts_with(&format!("{field}[")))
+            .map(|e| e.message.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, message));
+    }
+
+    /// An optional text: trimmed, empty is `None`.
+    pub fn text(value: &str) -> Option<String> {
+        let t = value.trim();
+        (!t.is_empty()).then(|| t.to_string())
+    }
+
+    /// A partial date in ISO form or as German `14.05.2019` / `05.2019`.
+    pub fn date(&mut self, field: &str, value: &str) -> Option<PartialDate> {
+        let text = value.trim();
+        if text.is_empty() {
+            return None;
+        }
+        let iso = german_to_iso(text).unwrap_or_else(|| text.to_string());
+        match iso.parse() {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.add(field, format!("{e}"));
+                None
+            }
+        }
+    }
+
+    /// An optional enum value from a select list.
+    pub fn choice<T: std::str::FromStr<Err = String>>(
+        &mut self,
+        field: &str,
+        value: &str,
+    ) -> Option<T> {
+        let text = value.trim();
+        if text.is_empty() {
+            return None;
+        }
+        text.parse().map_err(|m: String| self.add(field, m)).ok()
+    }
+
+    /// All values of a multiple select list.
+    pub fn choices<T: std::str::FromStr<Err = String>>(
+        &mut self,
+        field: &str,
+        values: &[String],
+    ) -> Vec<T> {
+        values
+            .iter()
+            .filter_map(|v| self.choice(field, v))
+            .collect()
+    }
+
+    pub fn number(&mut self, field: &str, value: &str) -> Option<i64> {
+        let text = value.trim().replace(['.', ' '], "");
+        if text.is_empty() {
+            return None;
+        }
+        text.parse()
+            .map_err(|_| self.add(field, "must be a whole number"))
+            .ok()
+    }
+}
+
+/// A save as a form sees it: bad input stays on the form (a duplicate as `duplicate`
+/// beside `field`), anything else becomes an error page.
+pub fn form_outcome<T>(
+    saved: crate::error::Result<T>,
+    field: &str,
+    duplicate: &str,
+) -> crate::error::Result<Result<(), FieldErrors>> {
+    use crate::error::Error;
+    match saved {
+        Ok(_) => Ok(Ok(())),
+        Err(Error::Validation(list)) => Ok(Err(FieldErrors(list))),
+        Err(Error::Conflict { .. }) => {
+            let mut e = FieldErrors::default();
+            e.add(field, duplicate);
+            Ok(Err(e))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// `14.05.2019` → `2019-05-14`, `05.2019` → `2019-05`; anything else is left alone.
+pub fn german_to_iso(text: &str) -> Option<String> {
+    let parts: Vec<&str> = text.split('.').collect();
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    match parts.as_slice() {
+        [d, m, y] if digits(d) && digits(m) && y.len() == 4 && digits(y) => {
+            Some(format!("{y}-{:0>2}-{:0>2}", m, d))
+        }
+        [m, y] if digits(m) && y.len() == 4 && digits(y) => Some(format!("{y}-{:0>2}", m)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn german_dates_become_iso() {
+        assert_eq!(german_to_iso("14.05.2019").as_deref(), Some("2019-05-14"));
+        assert_eq!(german_to_iso("8.3.1975").as_deref(), Some("1975-03-08"));
+        assert_eq!(german_to_iso("05.2019").as_deref(), Some("2019-05"));
+        assert_eq!(german_to_iso("2019"), None);
+        let mut e = FieldErrors::default();
+        assert_eq!(e.date("founded", "31.02.2020"), None);
+        assert_eq!(
+            e.get("founded").map(|m| m.contains("not a valid date")),
+            Some(true)
+        );
+        assert_eq!(
+            e.date("founded", "2019-05")
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("2019-05")
+        );
+    }
+}
+
+impl FieldErrors {
+    /// An amount in euros as a single value or a range (`30000`, `30.000 – 70.000`,
+    /// `30000-70000`, `30.000 bis 70.000`), returned as cents (min, max).
+    pub fn amount_range(&mut self, field: &str, value: &str) -> (Option<i64>, Option<i64>) {
+        let text = value.trim();
+        if text.is_empty() {
+            return (None, None);
+        }
+        let normalised = text.replace("bis", "-").replace(['–', '—'], "-");
+        let parts: Vec<&str> = normalised.split('-').map(str::trim).collect();
+        let euros = |p: &str| -> Option<i64> {
+            let digits: String = p
+                .chars()
+                .filter(|c| !matches!(c, '.' | ' ' | '€') && !c.is_alphabetic())
+                .collect();
+            let digits = digits.split(',').next().unwrap_or("");
+            digits.parse::<i64>().ok().and_then(|e| e.checked_mul(100))
+        };
+        match parts.as_slice() {
+            [one] => match euros(one) {
+                Some(c) => (Some(c), Some(c)),
+                None => {
+                    self.add(
+                        field,
+                        "must be an amount in euros, e.g. 30000 or 30.000 – 70.000",
+                    );
+                    (None, None)
+                }
+            },
+            [a, b] => match (euros(a), euros(b)) {
+                (Some(x), Some(y)) if x <= y => (Some(x), Some(y)),
+                (Some(_), Some(_)) => {
+                    self.add(field, "the upper bound is smaller than the lower bound");
+                    (None, None)
+                }
+                _ => {
+                    self.add(
+                        field,
+                        "must be an amount in euros, e.g. 30000 or 30.000 – 70.000",
+                    );
+                    (None, None)
+                }
+            },
+            _ => {
+                self.add(
+                    field,
+                    "must be an amount in euros, e.g. 30000 or 30.000 – 70.000",
+                );
+                (None, None)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod amount_tests {
+    use super::*;
+
+    #[test]
+    fn amounts_as_single_values_and_ranges() {
+        let mut e = FieldErrors::default();
+        assert_eq!(
+            e.amount_range("a", "30000"),
+            (Some(3_000_000), Some(3_000_000))
+        );
+        assert_eq!(
+            e.amount_range("a", "30.000 – 70.000"),
+            (Some(3_000_000), Some(7_000_000))
+        );
+        assert_eq!(
+            e.amount_range("a", "30000-70000 €"),
+            (Some(3_000_000), Some(7_000_000))
+        );
+        assert_eq!(
+            e.amount_range("a", "30.000 bis 70.000"),
+            (Some(3_000_000), Some(7_000_000))
+        );
+        assert!(e.is_empty());
+        assert_eq!(e.amount_range("a", "70000-30000"), (None, None));
+        assert_eq!(e.amount_range("b", "viel"), (None, None));
+        assert!(e.get("a").is_some() && e.get("b").is_some());
+    }
+}

@@ -1,0 +1,227 @@
+//! The HTML pages: server-rendered askama templates, German by default, English on request.
+mod admin;
+mod assets;
+mod auth;
+pub mod forms;
+pub mod i18n;
+mod links;
+mod organisations;
+mod overlaps;
+mod persons;
+mod records;
+pub mod session;
+mod start;
+
+use askama::Template;
+use rocket::http::{ContentType, Status};
+use rocket::request::{FromRequest, Outcome, Request};
+use rocket::response::{self, content::RawHtml, Responder};
+use rocket::{catch, catchers, Build, Response, Rocket};
+
+use crate::error::Error;
+use crate::service::{Caller, UserInfo};
+use i18n::Lang;
+use session::{Csrf, WebCaller};
+
+/// What every page needs besides its own data: language, user, CSRF token, own path.
+pub struct Chrome {
+    pub lang: Lang,
+    pub caller: Caller,
+    pub csrf: String,
+    pub path: String,
+}
+
+impl Chrome {
+    pub fn t(&self, key: &str) -> &'static str {
+        self.lang.t(key)
+    }
+
+    pub fn user(&self) -> Option<&UserInfo> {
+        match &self.caller {
+            Caller::User(u) => Some(u),
+            _ => None,
+        }
+    }
+
+    pub fn signed_in(&self) -> bool {
+        self.caller.sees_restricted()
+    }
+
+    pub fn can_edit(&self) -> bool {
+        self.caller.require(crate::domain::UserRole::Editor).is_ok()
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.caller.require(crate::domain::UserRole::Admin).is_ok()
+    }
+
+    /// The other language, for the switch link.
+    pub fn other_lang(&self) -> &'static str {
+        match self.lang {
+            Lang::De => "en",
+            Lang::En => "de",
+        }
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Chrome {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let caller = match req.guard::<WebCaller>().await {
+            Outcome::Success(WebCaller(c)) => c,
+            _ => Caller::Anonymous,
+        };
+        let csrf = match req.guard::<Csrf>().await {
+            Outcome::Success(Csrf(t)) => t,
+            _ => String::new(),
+        };
+        Outcome::Success(Chrome {
+            lang: Lang::of(req.cookies()),
+            caller,
+            csrf,
+            path: req.uri().to_string(),
+        })
+    }
+}
+
+/// An error shown as a page with the right status.
+pub struct HtmlError {
+    pub status: Status,
+    pub html: String,
+}
+
+impl<'r> Responder<'r, 'static> for HtmlError {
+    fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
+        Response::build()
+            .status(self.status)
+            .header(ContentType::HTML)
+            .sized_body(self.html.len(), std::io::Cursor::new(self.html))
+            .ok()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    chrome: &'a Chrome,
+    message: String,
+}
+
+pub type Page = Result<RawHtml<String>, HtmlError>;
+
+pub fn render<T: Template>(page: &T) -> Page {
+    page.render().map(RawHtml).map_err(|e| HtmlError {
+        status: Status::InternalServerError,
+        html: format!("template error: {e}"),
+    })
+}
+
+/// The error page for a service error.
+pub fn fail(chrome: &Chrome, error: Error) -> HtmlError {
+    let message = match &error {
+        Error::NotFound { .. } => chrome.t("error.not_found").to_string(),
+        Error::Forbidden(_) | Error::Unauthorized => chrome.t("error.forbidden").to_string(),
+        other => other.to_string(),
+    };
+    let html = ErrorPage { chrome, message }
+        .render()
+        .unwrap_or_else(|e| format!("template error: {e}"));
+    HtmlError {
+        status: Status::new(error.status()),
+        html,
+    }
+}
+
+pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
+    rocket
+        .manage(session::LoginLimiter::default())
+        .mount("/", start::routes())
+        .mount("/", auth::routes())
+        .mount("/", assets::routes())
+        .mount("/organisations", organisations::routes())
+        .mount("/organisations", links::routes())
+        .mount("/overlaps", overlaps::routes())
+        .mount("/admin", admin::routes())
+        .mount("/persons", persons::routes())
+        .mount("/organisations", records::organisation_routes())
+        .mount("/sources", records::source_routes())
+        .register("/", catchers![not_found, forbidden])
+}
+
+#[catch(404)]
+fn not_found() -> RawHtml<&'static str> {
+    RawHtml("<!doctype html><meta charset=utf-8><title>404</title><p>Nicht gefunden / Not found. <a href=\"/\">Knotenpunkt</a>")
+}
+
+#[catch(403)]
+fn forbidden() -> RawHtml<&'static str> {
+    RawHtml("<!doctype html><meta charset=utf-8><title>403</title><p>Abgelehnt / Refused. <a href=\"/\">Knotenpunkt</a>")
+}
+
+impl Chrome {
+    /// An enum value's label: German label, or the code in words for English.
+    pub fn label(&self, german: &str, code: &str) -> String {
+        match self.lang {
+            Lang::De => german.to_string(),
+            Lang::En => code.replace('_', " "),
+        }
+    }
+}
+
+/// Soft-deletes (or restores) a record from a form post with a valid CSRF token, then
+/// goes back to the record's page, where a deleted record offers its restore button.
+pub(crate) async fn delete_or_restore<R: crate::service::Resource>(
+    chrome: Chrome,
+    db: &crate::app::Db,
+    id: &str,
+    csrf: &str,
+    restore: bool,
+    back: String,
+) -> Result<rocket::response::Redirect, HtmlError> {
+    auth::check_csrf(&chrome, csrf)?;
+    let (caller, key) = (chrome.caller.clone(), id.to_string());
+    let done = db
+        .run(move |c| match restore {
+            true => crate::service::crud::restore::<R>(c, &caller, &key).map(|_| ()),
+            false => crate::service::crud::delete::<R>(c, &caller, &key),
+        })
+        .await;
+    done.map_err(|e| fail(&chrome, e))?;
+    Ok(rocket::response::Redirect::to(back))
+}
+
+/// "2019 – 2024", "2019 – …" (ongoing), "…" when nothing is known.
+pub fn period(
+    start: Option<crate::domain::PartialDate>,
+    end: Option<crate::domain::PartialDate>,
+) -> String {
+    match (start, end) {
+        (None, None) => "…".into(),
+        (Some(s), None) => format!("{s} – …"),
+        (None, Some(e)) => format!("… – {e}"),
+        (Some(s), Some(e)) => format!("{s} – {e}"),
+    }
+}
+
+/// Cents as whole euros with German thousands separators; ranges as "a – b".
+pub fn amount(min: Option<i64>, max: Option<i64>, currency: &str) -> String {
+    let euros = |c: i64| {
+        let digits = (c / 100).to_string();
+        let mut out = String::new();
+        for (i, ch) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push('.');
+            }
+            out.push(ch);
+        }
+        out
+    };
+    match (min, max) {
+        (Some(a), Some(b)) if a == b => format!("{} {currency}", euros(a)),
+        (Some(a), Some(b)) => format!("{} – {} {currency}", euros(a), euros(b)),
+        (Some(a), None) | (None, Some(a)) => format!("{} {currency}", euros(a)),
+        (None, None) => "?".into(),
+    }
+}

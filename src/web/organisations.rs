@@ -1,0 +1,412 @@
+//! Organisation pages: list with filters, profile, register/edit form, delete, restore.
+use std::sync::Arc;
+
+use askama::Template;
+use rocket::form::{Form, FromForm};
+use rocket::response::Redirect;
+use rocket::{get, post, routes, Route, State};
+
+use super::auth::check_csrf;
+use super::forms::FieldErrors;
+use super::{fail, render, Chrome, HtmlError, Page};
+use crate::app::Db;
+use crate::db::DbConn;
+use crate::domain::*;
+use crate::error::{Error, Result};
+use crate::graph::{dependencies, overlaps, GraphState, TimeFilter, Viewer};
+use crate::service::{crud, ListQuery, Page as ListPage};
+
+mod form;
+mod profile_page;
+use form::OrgForm;
+pub(crate) use form::{organisation_names, resolve_organisation};
+use profile_page::profile;
+
+const PAGE_SIZE: i64 = 25;
+
+#[derive(Template)]
+#[template(path = "organisations.html")]
+struct ListView {
+    chrome: Chrome,
+    q: String,
+    kind: String,
+    city: String,
+    status: String,
+    umbrella: String,
+    umbrellas: Vec<(String, String)>,
+    page: i64,
+    pages: i64,
+    result: ListPage<Record<Organisation>>,
+}
+
+impl ListView {
+    fn link(&self, page: i64) -> String {
+        let enc = |s: &str| {
+            s.replace('%', "%25")
+                .replace('&', "%26")
+                .replace(' ', "+")
+                .replace('#', "%23")
+        };
+        format!(
+            "/organisations?q={}&kind={}&city={}&status={}&umbrella={}&page={page}",
+            enc(&self.q),
+            enc(&self.kind),
+            enc(&self.city),
+            enc(&self.status),
+            enc(&self.umbrella)
+        )
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+#[get("/?<q>&<kind>&<city>&<status>&<umbrella>&<page>")]
+async fn list(
+    chrome: Chrome,
+    db: &State<Db>,
+    q: Option<String>,
+    kind: Option<String>,
+    city: Option<String>,
+    status: Option<String>,
+    umbrella: Option<String>,
+    page: Option<i64>,
+) -> Page {
+    let page = page.unwrap_or(1).max(1);
+    let query = ListQuery {
+        q: q.clone(),
+        kind: kind.clone(),
+        city: city.clone(),
+        status: status.clone(),
+        umbrella: umbrella.clone(),
+        limit: Some(PAGE_SIZE),
+        offset: Some((page - 1) * PAGE_SIZE),
+        ..ListQuery::default()
+    };
+    let caller = chrome.caller.clone();
+    let loaded = db
+        .run(move |c| {
+            let umbrellas = umbrella_choices(c)?;
+            Ok((crud::list::<Organisation>(c, &caller, &query)?, umbrellas))
+        })
+        .await;
+    let (result, umbrellas) = loaded.map_err(|e| fail(&chrome, e))?;
+    render(&ListView {
+        pages: ((result.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        chrome,
+        q: q.unwrap_or_default(),
+        kind: kind.unwrap_or_default(),
+        city: city.unwrap_or_default(),
+        status: status.unwrap_or_default(),
+        umbrella: umbrella.unwrap_or_default(),
+        umbrellas,
+        page,
+        result,
+    })
+}
+
+/// Umbrella associations to filter by: (id, name).
+fn umbrella_choices(conn: &mut DbConn) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for kind in [
+        OrgKind::StateAssociation,
+        OrgKind::FederalAssociation,
+        OrgKind::EuropeanAssociation,
+    ] {
+        let q = ListQuery {
+            kind: Some(kind.as_str().into()),
+            limit: Some(500),
+            ..ListQuery::default()
+        };
+        out.extend(
+            crud::list::<Organisation>(conn, &crate::service::Caller::System, &q)?
+                .items
+                .into_iter()
+                .map(|r| (r.id, r.data.name)),
+        );
+    }
+    Ok(out)
+}
+
+#[derive(Template)]
+#[template(path = "organisation_form.html")]
+struct FormView {
+    chrome: Chrome,
+    action: String,
+    form: OrgForm,
+    errors: FieldErrors,
+    duplicate: Option<(String, String)>,
+    names: Vec<String>,
+}
+
+impl FormView {
+    fn has(&self, list: &[String], value: &str) -> bool {
+        list.iter().any(|v| v == value)
+    }
+}
+
+async fn form_page(
+    chrome: Chrome,
+    db: &Db,
+    action: String,
+    form: OrgForm,
+    errors: FieldErrors,
+    duplicate: Option<(String, String)>,
+) -> Page {
+    let names = db
+        .run(|c| {
+            let q = ListQuery {
+                limit: Some(500),
+                ..ListQuery::default()
+            };
+            Ok(
+                crud::list::<Organisation>(c, &crate::service::Caller::System, &q)?
+                    .items
+                    .into_iter()
+                    .map(|r| r.data.name)
+                    .collect(),
+            )
+        })
+        .await
+        .unwrap_or_default();
+    render(&FormView {
+        chrome,
+        action,
+        form,
+        errors,
+        duplicate,
+        names,
+    })
+}
+
+#[get("/new")]
+async fn new_form(chrome: Chrome, db: &State<Db>) -> Page {
+    chrome
+        .caller
+        .require(UserRole::Editor)
+        .map_err(|e| fail(&chrome, e))?;
+    form_page(
+        chrome,
+        db,
+        "/organisations/new".into(),
+        <OrgForm as Default>::default(),
+        FieldErrors::default(),
+        None,
+    )
+    .await
+}
+
+/// Saves a form (create if `id` is None); on bad input re-renders it with the messages.
+async fn save(
+    chrome: Chrome,
+    db: &Db,
+    id: Option<String>,
+    form: OrgForm,
+) -> Result<Redirect, HtmlError> {
+    check_csrf(&chrome, &form.csrf)?;
+    chrome
+        .caller
+        .require(UserRole::Editor)
+        .map_err(|e| fail(&chrome, e))?;
+    let (caller, f, target) = (chrome.caller.clone(), form.clone(), id.clone());
+    let outcome = db
+        .run(move |c| {
+            let keep = match &target {
+                Some(id) => Some(crud::get::<Organisation>(c, &caller, id)?.data),
+                None => None,
+            };
+            let org = match f.to_domain(c, keep.as_ref()) {
+                Ok(org) => org,
+                Err(errors) => return Ok(Err((errors, None))),
+            };
+            let saved = match &target {
+                Some(id) => crud::update(c, &caller, id, org),
+                None => crud::create(c, &caller, org),
+            };
+            match saved {
+                Ok(r) => Ok(Ok(r.id)),
+                Err(Error::Validation(list)) => Ok(Err((FieldErrors(list), None))),
+                Err(Error::Conflict {
+                    existing_id: Some(existing),
+                    ..
+                }) => {
+                    let name = crud::get::<Organisation>(c, &caller, &existing)
+                        .map(|r| r.data.name)
+                        .unwrap_or_default();
+                    Ok(Err((FieldErrors::default(), Some((existing, name)))))
+                }
+                Err(other) => Err(other),
+            }
+        })
+        .await
+        .map_err(|e| fail(&chrome, e))?;
+    match outcome {
+        Ok(id) => Ok(Redirect::to(format!("/organisations/{id}"))),
+        Err((errors, duplicate)) => {
+            let action = match &id {
+                Some(id) => format!("/organisations/{id}/edit"),
+                None => "/organisations/new".into(),
+            };
+            let status = if duplicate.is_some() {
+                rocket::http::Status::Conflict
+            } else {
+                rocket::http::Status::UnprocessableEntity
+            };
+            let page = form_page(chrome, db, action, form, errors, duplicate).await?;
+            Err(HtmlError {
+                status,
+                html: page.0,
+            })
+        }
+    }
+}
+
+#[post("/new", data = "<form>")]
+async fn create(
+    chrome: Chrome,
+    db: &State<Db>,
+    form: Form<OrgForm>,
+) -> Result<Redirect, HtmlError> {
+    save(chrome, db, None, form.into_inner()).await
+}
+
+#[get("/<id>/edit")]
+async fn edit_form(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
+    chrome
+        .caller
+        .require(UserRole::Editor)
+        .map_err(|e| fail(&chrome, e))?;
+    let (caller, key) = (chrome.caller.clone(), id.to_string());
+    let form = db
+        .run(move |c| {
+            let r = crud::get::<Organisation>(c, &caller, &key)?;
+            let parent = match &r.data.parent_id {
+                Some(p) => crud::get::<Organisation>(c, &caller, p)
+                    .ok()
+                    .map(|p| p.data.name),
+                None => None,
+            };
+            Ok(OrgForm::from_record(&r, parent))
+        })
+        .await
+        .map_err(|e| fail(&chrome, e))?;
+    form_page(
+        chrome,
+        db,
+        format!("/organisations/{id}/edit"),
+        form,
+        FieldErrors::default(),
+        None,
+    )
+    .await
+}
+
+#[post("/<id>/edit", data = "<form>")]
+async fn update(
+    chrome: Chrome,
+    db: &State<Db>,
+    id: &str,
+    form: Form<OrgForm>,
+) -> Result<Redirect, HtmlError> {
+    save(chrome, db, Some(id.to_string()), form.into_inner()).await
+}
+
+#[derive(Template)]
+#[template(path = "confirm_delete.html")]
+struct ConfirmView {
+    chrome: Chrome,
+    action: String,
+    name: String,
+    back: String,
+}
+
+#[get("/<id>/delete")]
+async fn confirm_delete(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
+    chrome
+        .caller
+        .require(UserRole::Editor)
+        .map_err(|e| fail(&chrome, e))?;
+    let (caller, key) = (chrome.caller.clone(), id.to_string());
+    let name = db
+        .run(move |c| Ok(crud::get::<Organisation>(c, &caller, &key)?.data.name))
+        .await
+        .map_err(|e| fail(&chrome, e))?;
+    render(&ConfirmView {
+        chrome,
+        action: format!("/organisations/{id}/delete"),
+        name,
+        back: format!("/organisations/{id}"),
+    })
+}
+
+#[derive(FromForm)]
+pub(crate) struct CsrfOnly {
+    #[field(default = String::new())]
+    pub(crate) csrf: String,
+}
+
+#[post("/<id>/delete", data = "<form>")]
+async fn delete(
+    chrome: Chrome,
+    db: &State<Db>,
+    id: &str,
+    form: Form<CsrfOnly>,
+) -> Result<Redirect, HtmlError> {
+    super::delete_or_restore::<Organisation>(
+        chrome,
+        db,
+        id,
+        &form.csrf,
+        false,
+        format!("/organisations/{id}"),
+    )
+    .await
+}
+
+#[post("/<id>/restore", data = "<form>")]
+async fn restore(
+    chrome: Chrome,
+    db: &State<Db>,
+    id: &str,
+    form: Form<CsrfOnly>,
+) -> Result<Redirect, HtmlError> {
+    super::delete_or_restore::<Organisation>(
+        chrome,
+        db,
+        id,
+        &form.csrf,
+        true,
+        format!("/organisations/{id}"),
+    )
+    .await
+}
+
+/// Graph answers shown on the profile, from the current snapshot.
+pub(crate) fn graph_facts(
+    graph: &GraphState,
+    id: &str,
+    viewer: Viewer,
+) -> (Vec<dependencies::Dependency>, Vec<overlaps::StaffOverlap>) {
+    let s = graph.current();
+    match s.node(id) {
+        Some(n) => (
+            dependencies::dependencies(&s, n, &TimeFilter::ALL, viewer),
+            overlaps::staff_overlaps(&s, n, &TimeFilter::ALL, false, viewer),
+        ),
+        None => (Vec::new(), Vec::new()),
+    }
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![
+        list,
+        new_form,
+        create,
+        profile,
+        edit_form,
+        update,
+        confirm_delete,
+        delete,
+        restore
+    ]
+}
+
+pub(crate) type GraphHandle = Arc<GraphState>;

@@ -1,0 +1,284 @@
+//! The organisation profile: facts, typology, people, funding, relations, dependencies,
+//! staff overlaps, sources and history.
+use std::collections::HashMap;
+
+use askama::Template;
+use rocket::{get, State};
+
+use super::{graph_facts, GraphHandle};
+use crate::app::Db;
+use crate::db::DbConn;
+use crate::domain::*;
+use crate::error::Result;
+use crate::graph::{dependencies::Dependency, overlaps::StaffOverlap, Viewer};
+use crate::service::{audit, crud, Caller, ListQuery};
+use crate::web::{amount, fail, period, render, Chrome, Page};
+
+pub struct PersonRow {
+    pub name: Option<String>,
+    pub role: Role,
+    pub period: String,
+    pub paid: bool,
+}
+
+pub struct LinkRow {
+    pub other_id: String,
+    pub other_name: String,
+    pub what: String,
+    pub period: String,
+    pub detail: String,
+}
+
+pub struct SourceRow {
+    pub title: String,
+    pub locator: String,
+}
+
+pub struct Facts {
+    pub record: Record<Organisation>,
+    pub parent: Option<(String, String)>,
+    pub people: Vec<PersonRow>,
+    pub hidden_people: bool,
+    pub funding: Vec<LinkRow>,
+    pub relations: Vec<LinkRow>,
+    pub sources: Vec<SourceRow>,
+    pub history: Vec<audit::Change>,
+}
+
+#[derive(Template)]
+#[template(path = "organisation.html")]
+struct ProfileView {
+    chrome: Chrome,
+    facts: Facts,
+    dependencies: Vec<Dependency>,
+    overlaps: Vec<StaffOverlap>,
+}
+
+impl ProfileView {
+    fn enum_list<T: Copy>(
+        &self,
+        items: &[T],
+        label: fn(&T) -> &'static str,
+        code: fn(&T) -> &'static str,
+    ) -> String {
+        items
+            .iter()
+            .map(|i| self.chrome.label(label(i), code(i)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn purposes(&self) -> String {
+        self.enum_list(
+            &self.facts.record.data.purposes,
+            Purpose::label_de,
+            Purpose::as_str,
+        )
+    }
+
+    fn functions(&self) -> String {
+        self.enum_list(
+            &self.facts.record.data.functions,
+            Function::label_de,
+            Function::as_str,
+        )
+    }
+
+    fn resource_modes(&self) -> String {
+        self.enum_list(
+            &self.facts.record.data.resource_modes,
+            ResourceMode::label_de,
+            ResourceMode::as_str,
+        )
+    }
+
+    fn opt<T>(
+        &self,
+        v: &Option<T>,
+        label: fn(&T) -> &'static str,
+        code: fn(&T) -> &'static str,
+    ) -> String {
+        v.as_ref()
+            .map(|x| self.chrome.label(label(x), code(x)))
+            .unwrap_or_default()
+    }
+
+    fn kind(&self) -> String {
+        let k = self.facts.record.data.kind;
+        self.chrome.label(k.label_de(), k.as_str())
+    }
+
+    fn members(&self) -> String {
+        match (
+            self.facts.record.data.member_count_min,
+            self.facts.record.data.member_count_max,
+        ) {
+            (Some(a), Some(b)) if a == b => a.to_string(),
+            (Some(a), Some(b)) => format!("{a} – {b}"),
+            (Some(a), None) => format!("≥ {a}"),
+            (None, Some(b)) => format!("≤ {b}"),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// Names of organisations by id, loaded once each.
+struct Names<'a> {
+    conn: &'a mut DbConn,
+    cache: HashMap<String, String>,
+}
+
+impl Names<'_> {
+    fn of(&mut self, id: &str) -> String {
+        if let Some(n) = self.cache.get(id) {
+            return n.clone();
+        }
+        let name = crud::get::<Organisation>(self.conn, &Caller::System, id)
+            .map(|r| r.data.name)
+            .unwrap_or_else(|_| id.to_string());
+        self.cache.insert(id.to_string(), name.clone());
+        name
+    }
+}
+
+fn load(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Facts> {
+    let record = match crud::load_full::<Organisation>(conn, id)? {
+        Some(r) if r.deleted_at.is_none() || caller.require(UserRole::Editor).is_ok() => r,
+        _ => {
+            return Err(crate::error::Error::NotFound {
+                kind: "organisation",
+                id: id.into(),
+            })
+        }
+    };
+    let all = |organisation: &str| ListQuery {
+        organisation: Some(organisation.to_string()),
+        limit: Some(500),
+        ..ListQuery::default()
+    };
+    let signed_in = caller.sees_restricted();
+    let mut people = Vec::new();
+    for a in crud::list::<Affiliation>(conn, caller, &all(id))?.items {
+        let name = if signed_in {
+            crud::get::<Person>(conn, caller, &a.data.person_id)
+                .ok()
+                .map(|p| p.data.display_name)
+        } else {
+            None
+        };
+        people.push(PersonRow {
+            name,
+            role: a.data.role,
+            period: period(a.data.start, a.data.end),
+            paid: a.data.paid == Some(true),
+        });
+    }
+    let fundings = crud::list::<Funding>(conn, caller, &all(id))?.items;
+    let relations = crud::list::<Relation>(conn, caller, &all(id))?.items;
+    let mut sources = Vec::new();
+    for c in &record.data.citations {
+        let title = crud::get::<Source>(conn, caller, &c.source_id)
+            .map(|s| s.data.title)
+            .unwrap_or_default();
+        sources.push(SourceRow {
+            title,
+            locator: c.locator.clone(),
+        });
+    }
+    let history = if signed_in {
+        audit::list(conn, caller, Some(id), 50, 0)?.items
+    } else {
+        Vec::new()
+    };
+    let mut names = Names {
+        conn,
+        cache: HashMap::new(),
+    };
+    let parent = record.data.parent_id.clone().map(|p| {
+        let n = names.of(&p);
+        (p, n)
+    });
+    let funding = fundings
+        .into_iter()
+        .map(|f| {
+            let incoming = f.data.recipient_id == id;
+            let other = if incoming {
+                f.data.funder_id.clone()
+            } else {
+                f.data.recipient_id.clone()
+            };
+            LinkRow {
+                other_name: names.of(&other),
+                other_id: other,
+                what: if incoming { "←".into() } else { "→".into() },
+                period: period(f.data.start, f.data.end),
+                detail: format!(
+                    "{} · {}{}",
+                    amount(f.data.amount_min, f.data.amount_max, &f.data.currency),
+                    f.data.status,
+                    f.data
+                        .programme
+                        .map(|p| format!(" · {p}"))
+                        .unwrap_or_default()
+                ),
+            }
+        })
+        .collect();
+    let relations = relations
+        .into_iter()
+        .map(|r| {
+            let outgoing = r.data.source_id == id;
+            let other = if outgoing {
+                r.data.target_id.clone()
+            } else {
+                r.data.source_id.clone()
+            };
+            LinkRow {
+                other_name: names.of(&other),
+                other_id: other,
+                what: format!(
+                    "{} {}",
+                    if outgoing { "→" } else { "←" },
+                    r.data.kind.as_str()
+                ),
+                period: period(r.data.start, r.data.end),
+                detail: r
+                    .data
+                    .approx_size
+                    .map(|n| format!("~{n}"))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok(Facts {
+        record,
+        parent,
+        hidden_people: !signed_in,
+        people,
+        funding,
+        relations,
+        sources,
+        history,
+    })
+}
+
+#[get("/<id>", rank = 2)]
+pub async fn profile(chrome: Chrome, db: &State<Db>, graph: &State<GraphHandle>, id: &str) -> Page {
+    let (caller, key) = (chrome.caller.clone(), id.to_string());
+    let facts = db
+        .run(move |c| load(c, &caller, &key))
+        .await
+        .map_err(|e| fail(&chrome, e))?;
+    let viewer = if chrome.signed_in() {
+        Viewer::SignedIn
+    } else {
+        Viewer::Anonymous
+    };
+    let (dependencies, overlaps) = graph_facts(graph, id, viewer);
+    render(&ProfileView {
+        chrome,
+        facts,
+        dependencies,
+        overlaps,
+    })
+}

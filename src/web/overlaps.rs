@@ -1,0 +1,230 @@
+//! The overlaps pages: staff overlaps, the tandem list, funding overlaps and dependency,
+//! funding that ends soon, what a funder's exit would cost, conflicts of interest. Each
+//! table can also be downloaded as CSV: the same address with `&format=csv` (and
+//! `&table=…` on pages with several tables).
+use askama::Template;
+use rocket::form::FromForm;
+use rocket::http::Status;
+use rocket::response::content::RawHtml;
+use rocket::{get, routes, Responder, Route};
+
+use super::forms::FieldErrors;
+use super::organisations::organisation_names;
+use super::{fail, render, Chrome, HtmlError, Page};
+use crate::app::Db;
+use crate::error::Error;
+use crate::graph::{OrgRef, Viewer};
+
+mod csv;
+mod funding;
+mod inputs;
+mod labels;
+mod staff;
+mod table;
+
+use inputs::{Field, Inputs};
+pub use labels::LABELS;
+use table::Table;
+
+/// All query parameters of the overlaps pages, as typed; each page reads its own.
+#[derive(Debug, Default, FromForm)]
+pub struct Params {
+    organisation: Option<String>,
+    funder: Option<String>,
+    applicant: Option<String>,
+    city: Option<String>,
+    concurrent: Option<String>,
+    limit: Option<String>,
+    within_days: Option<String>,
+    as_of: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    format: Option<String>,
+    table: Option<String>,
+}
+
+impl Params {
+    fn csv(&self) -> bool {
+        self.format.as_deref() == Some("csv")
+    }
+}
+
+/// Who may see person names: signed-in users, as in the API.
+fn viewer(chrome: &Chrome) -> Viewer {
+    if chrome.signed_in() {
+        Viewer::SignedIn
+    } else {
+        Viewer::Anonymous
+    }
+}
+
+/// What a page found, if it could ask.
+#[derive(Default)]
+pub struct Found {
+    /// The organisation the page is about, named above the tables.
+    subject: Option<OrgRef>,
+    /// Key facts as (label, value).
+    facts: Vec<(String, String)>,
+    tables: Vec<Table>,
+    /// Whether person names were left out for an anonymous visitor.
+    hidden_names: bool,
+}
+
+#[derive(Template)]
+#[template(path = "overlaps_view.html")]
+struct View {
+    chrome: Chrome,
+    title: &'static str,
+    intro: &'static str,
+    action: &'static str,
+    fields: Vec<Field>,
+    errors: FieldErrors,
+    names: Vec<String>,
+    found: Option<Found>,
+}
+
+impl View {
+    fn has_organisation_field(&self) -> bool {
+        self.fields.iter().any(Field::is_organisation)
+    }
+}
+
+#[derive(Responder)]
+pub enum Reply {
+    Html(RawHtml<String>),
+    Csv(csv::CsvFile),
+}
+
+pub type Answer = Result<Reply, HtmlError>;
+
+/// Percent-encodes a query value.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Answers a page: the CSV file of one table when asked for and possible, else the page
+/// (422 with the messages beside the fields when the input was bad).
+async fn finish(
+    chrome: Chrome,
+    db: &Db,
+    view: &'static str,
+    action: &'static str,
+    p: &Params,
+    input: Inputs,
+    found: Option<Found>,
+) -> Answer {
+    let ok = input.ok();
+    if ok && p.csv() {
+        if let Some(found) = &found {
+            let wanted = p.table.as_deref().filter(|t| !t.is_empty());
+            let table = match wanted {
+                None => found.tables.first(),
+                Some(w) => found.tables.iter().find(|t| t.id == w),
+            };
+            let Some(table) = table else {
+                let what = format!("{}: {}", chrome.t("ov.e.table"), wanted.unwrap_or(""));
+                return Err(fail(&chrome, Error::invalid("table", what)));
+            };
+            // "/overlaps/staff/pairs" → "staff-pairs.csv"; with several tables, which one.
+            let base = action.trim_start_matches("/overlaps/").replace('/', "-");
+            let filename = if found.tables.len() > 1 {
+                format!("{base}-{}.csv", table.id)
+            } else {
+                format!("{base}.csv")
+            };
+            return Ok(Reply::Csv(csv::CsvFile {
+                filename,
+                body: table.csv(),
+            }));
+        }
+    }
+    let mut found = if ok { found } else { None };
+    let query: String = input
+        .fields
+        .iter()
+        .filter(|f| !f.value.is_empty())
+        .map(|f| format!("{}={}&", f.name, encode(&f.value)))
+        .collect();
+    if let Some(found) = &mut found {
+        for t in &mut found.tables {
+            t.csv_link = format!("{action}?{query}format=csv&table={}", t.id);
+        }
+    }
+    let mut page = View {
+        title: chrome.t(&format!("ov.{view}.title")),
+        intro: chrome.t(&format!("ov.{view}.intro")),
+        chrome,
+        action,
+        fields: input.fields,
+        errors: input.errors,
+        names: Vec::new(),
+        found,
+    };
+    if page.has_organisation_field() {
+        page.names = organisation_names(db).await;
+    }
+    let html = render(&page)?;
+    if ok {
+        Ok(Reply::Html(html))
+    } else {
+        Err(HtmlError {
+            status: Status::UnprocessableEntity,
+            html: html.0,
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "overlaps.html")]
+struct Index {
+    chrome: Chrome,
+    views: Vec<(&'static str, &'static str, &'static str)>,
+}
+
+/// The views as (path, label key stem: `ov.{stem}.title` / `.intro`).
+const VIEWS: [(&str, &str); 8] = [
+    ("/overlaps/staff", "staff"),
+    ("/overlaps/staff/pairs", "pairs"),
+    ("/overlaps/tandem", "tandem"),
+    ("/overlaps/funding", "funding"),
+    ("/overlaps/dependencies", "deps"),
+    ("/overlaps/ending", "ending"),
+    ("/overlaps/impact", "impact"),
+    ("/overlaps/conflicts", "conflicts"),
+];
+
+#[get("/")]
+fn index(chrome: Chrome) -> Page {
+    let views = VIEWS
+        .iter()
+        .map(|(path, v)| {
+            (
+                *path,
+                chrome.t(&format!("ov.{v}.title")),
+                chrome.t(&format!("ov.{v}.intro")),
+            )
+        })
+        .collect();
+    render(&Index { chrome, views })
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![
+        index,
+        staff::staff,
+        staff::pairs,
+        staff::tandem,
+        funding::funding,
+        funding::dependencies,
+        funding::ending,
+        funding::impact,
+        funding::conflicts
+    ]
+}

@@ -1,0 +1,240 @@
+//! The tables of the overlaps pages (shown as HTML and written as CSV from the same
+//! cells) and how graph answers read in them.
+use chrono::{Datelike, Duration, NaiveDate};
+
+use super::csv;
+use crate::domain::{FieldOfWork, Interval, Role};
+use crate::graph::funding::{Amount, Share};
+use crate::graph::overlaps::RoleSpan;
+use crate::graph::{OrgRef, PersonRef};
+use crate::web::i18n::Lang;
+
+pub struct Cell {
+    pub text: String,
+    pub link: Option<String>,
+    /// Shown in grey (a hidden name, nothing known).
+    pub muted: bool,
+}
+
+impl Cell {
+    pub fn text(text: impl Into<String>) -> Cell {
+        Cell {
+            text: text.into(),
+            link: None,
+            muted: false,
+        }
+    }
+
+    /// An organisation, linked to its profile.
+    pub fn org(o: &OrgRef) -> Cell {
+        Cell {
+            text: o.name.clone(),
+            link: Some(format!("/organisations/{}", o.id)),
+            muted: false,
+        }
+    }
+
+    /// A person's name, or "–" when the visitor may not see it.
+    pub fn person(p: &Option<PersonRef>) -> Cell {
+        match p {
+            Some(p) => Cell::text(p.name.clone()),
+            None => Cell {
+                text: "–".into(),
+                link: None,
+                muted: true,
+            },
+        }
+    }
+}
+
+pub struct Table {
+    /// The HTML id and the `table=` value of its CSV download.
+    pub id: &'static str,
+    pub title: Option<&'static str>,
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+    /// Filled in when the page is rendered.
+    pub csv_link: String,
+}
+
+impl Table {
+    /// A table with translated headers (label keys) and an optional title key.
+    pub fn new(lang: Lang, id: &'static str, title: Option<&str>, headers: &[&str]) -> Table {
+        Table {
+            id,
+            title: title.map(|t| lang.t(t)),
+            headers: headers.iter().map(|h| lang.t(h)).collect(),
+            rows: Vec::new(),
+            csv_link: String::new(),
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<Cell>) {
+        debug_assert_eq!(row.len(), self.headers.len());
+        self.rows.push(row);
+    }
+
+    pub fn csv(&self) -> String {
+        csv::write(
+            self.headers.iter().copied(),
+            self.rows
+                .iter()
+                .map(|r| r.iter().map(|c| c.text.as_str()).collect()),
+        )
+    }
+}
+
+/// An enum label: German, or the code in words for English (as `Chrome::label`).
+pub fn label(lang: Lang, german: &str, code: &str) -> String {
+    match lang {
+        Lang::De => german.to_string(),
+        Lang::En => code.replace('_', " "),
+    }
+}
+
+/// A day as precise as it was probably entered: a whole year or month shows as `2019`
+/// or `2019-05` (the graph stores the first or last day of it).
+fn day(d: NaiveDate, is_end: bool) -> String {
+    let last_of_month = (d + Duration::days(1)).day() == 1;
+    match is_end {
+        false if d.month() == 1 && d.day() == 1 => d.year().to_string(),
+        false if d.day() == 1 => d.format("%Y-%m").to_string(),
+        true if d.month() == 12 && d.day() == 31 => d.year().to_string(),
+        true if last_of_month => d.format("%Y-%m").to_string(),
+        _ => d.to_string(),
+    }
+}
+
+/// "2019 – 2024", "2016 – …" (ongoing), "… – 2020", or "undated".
+pub fn span(lang: Lang, iv: &Interval) -> String {
+    match (iv.start, iv.end) {
+        (None, None) => lang.t("ov.undated").to_string(),
+        (Some(s), None) => format!("{} – …", day(s, false)),
+        (None, Some(e)) => format!("… – {}", day(e, true)),
+        (Some(s), Some(e)) => format!("{} – {}", day(s, false), day(e, true)),
+    }
+}
+
+pub fn role(lang: Lang, r: Role) -> String {
+    label(lang, r.label_de(), r.as_str())
+}
+
+/// "Co-Vorsitz (2019 – 2024)"; several joined by "; ".
+pub fn roles(lang: Lang, spans: &[RoleSpan]) -> String {
+    spans
+        .iter()
+        .map(|r| format!("{} ({})", role(lang, r.role), span(lang, &r.interval)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+pub fn fields(lang: Lang, list: &[FieldOfWork]) -> String {
+    list.iter()
+        .map(|f| label(lang, f.label_de(), f.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// "30.000 – 70.000 EUR", with "+ 1 without amount" for grants of unknown size.
+pub fn money(lang: Lang, a: &Amount) -> String {
+    let known = if a.min == 0 && a.max == 0 && a.unknown > 0 {
+        String::new()
+    } else {
+        crate::web::amount(Some(a.min), Some(a.max), "EUR")
+    };
+    match (known.is_empty(), a.unknown) {
+        (_, 0) => known,
+        (true, n) => format!("{n} {}", lang.t("ov.no_amount")),
+        (false, n) => format!("{known} + {n} {}", lang.t("ov.no_amount")),
+    }
+}
+
+/// A fraction as whole percent: "100 %".
+pub fn percent(x: f64) -> String {
+    format!("{:.0} %", x * 100.0)
+}
+
+/// The lowest and highest possible share: "43 – 70 %".
+pub fn share_range(s: &Share) -> String {
+    format!("{:.0} – {:.0} %", s.min * 100.0, s.max * 100.0)
+}
+
+/// Whether any amount is known; grants without one count as 0 in the graph's shares,
+/// so their share is shown as "?" rather than "0 %".
+pub fn known(a: &Amount) -> bool {
+    !(a.min == 0 && a.max == 0 && a.unknown > 0)
+}
+
+pub fn percent_of(a: &Amount, mid: f64) -> String {
+    if known(a) {
+        percent(mid)
+    } else {
+        "?".into()
+    }
+}
+
+pub fn range_of(a: &Amount, s: &Share) -> String {
+    if known(a) {
+        share_range(s)
+    } else {
+        "?".into()
+    }
+}
+
+/// "100 %", or "50 % (33 – 67 %)" when the amounts leave room.
+pub fn share(s: &Share) -> String {
+    if format!("{:.0}", s.min * 100.0) == format!("{:.0}", s.max * 100.0) {
+        percent(s.mid)
+    } else {
+        format!("{} ({})", percent(s.mid), share_range(s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iv(s: Option<&str>, e: Option<&str>) -> Interval {
+        Interval::new(s.map(|x| x.parse().unwrap()), e.map(|x| x.parse().unwrap()))
+    }
+
+    #[test]
+    fn spans_read_as_entered() {
+        let l = Lang::En;
+        assert_eq!(span(l, &iv(Some("2019"), Some("2024"))), "2019 – 2024");
+        assert_eq!(
+            span(l, &iv(Some("2019-05"), Some("2020-02"))),
+            "2019-05 – 2020-02"
+        );
+        assert_eq!(
+            span(l, &iv(Some("2019-05-14"), Some("2020-02-03"))),
+            "2019-05-14 – 2020-02-03"
+        );
+        assert_eq!(span(l, &iv(Some("2016"), None)), "2016 – …");
+        assert_eq!(span(l, &iv(None, None)), "undated");
+    }
+
+    #[test]
+    fn amounts_and_shares() {
+        let a = Amount {
+            min: 3_000_000,
+            max: 7_000_000,
+            unknown: 0,
+        };
+        assert_eq!(money(Lang::De, &a), "30.000 – 70.000 EUR");
+        let b = Amount {
+            min: 0,
+            max: 0,
+            unknown: 2,
+        };
+        assert_eq!(money(Lang::De, &b), "2 ohne Betrag");
+        let s = Share::of(a, a);
+        assert_eq!(share(&s), "100 %");
+        let half = Share {
+            mid: 0.5,
+            min: 1.0 / 3.0,
+            max: 2.0 / 3.0,
+        };
+        assert_eq!(share(&half), "50 % (33 – 67 %)");
+    }
+}

@@ -1,0 +1,433 @@
+//! Person pages for signed-in users: list with search, profile with roles over time and
+//! tandem overlaps, edit form, delete with confirmation, restore.
+use std::collections::HashMap;
+
+use askama::Template;
+use rocket::form::{Form, FromForm};
+use rocket::http::Status;
+use rocket::response::Redirect;
+use rocket::{get, post, routes, Route, State};
+
+use super::auth::check_csrf;
+use super::forms::FieldErrors;
+use super::i18n::Labels;
+use super::organisations::CsrfOnly;
+use super::{fail, render, Chrome, HtmlError, Page};
+use crate::app::Db;
+use crate::db::DbConn;
+use crate::domain::*;
+use crate::error::{Error, Result};
+use crate::service::{crud, Caller, ListQuery, Page as ListPage};
+
+mod roles;
+pub use roles::{tandems, RoleRow, TandemRow};
+
+const PAGE_SIZE: i64 = 25;
+
+pub const LABELS: Labels = &[
+    ("persons.title", "Personen", "Persons"),
+    ("persons.count", "Treffer", "results"),
+    (
+        "persons.search",
+        "Anzeigename enthält",
+        "Display name contains",
+    ),
+    ("persons.pseudonym", "Pseudonym", "Pseudonym"),
+    ("persons.yes", "ja", "yes"),
+    ("persons.no", "nein", "no"),
+    ("persons.notes", "Notizen", "Notes"),
+    ("persons.roles", "Rollen im Zeitverlauf", "Roles over time"),
+    ("persons.no_roles", "Keine Rollen erfasst.", "No roles recorded."),
+    ("persons.paid", "bezahlt", "paid"),
+    ("persons.unpaid", "ehrenamtlich", "unpaid"),
+    ("persons.unknown", "unbekannt", "unknown"),
+    ("persons.tandem", "Tandem", "Tandem"),
+    (
+        "persons.tandems",
+        "Tandem: Selbstorganisation und Anstellung zugleich",
+        "Tandem: self-organisation and employment at once",
+    ),
+    (
+        "persons.tandem_hint",
+        "Eine Rolle in einer Selbstorganisation, während die Person zugleich bei der Kommune, einer Landesstelle oder einem Wohlfahrtsverband angestellt ist.",
+        "A role in a self-organisation while the person is employed by the city, a state body or a welfare organisation.",
+    ),
+    ("persons.self_side", "Selbstorganisation", "Self-organisation"),
+    ("persons.employer", "Anstellung", "Employment"),
+    ("persons.overlap", "Überschneidung", "Overlap"),
+    ("persons.shared_fields", "Gemeinsame Arbeitsfelder", "Shared fields of work"),
+    ("persons.edit", "Person bearbeiten", "Edit person"),
+];
+
+#[derive(Template)]
+#[template(path = "persons.html")]
+struct ListView {
+    chrome: Chrome,
+    q: String,
+    page: i64,
+    pages: i64,
+    result: ListPage<Record<Person>>,
+}
+
+impl ListView {
+    fn link(&self, page: i64) -> String {
+        let q: String = self
+            .q
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        format!("/persons?q={q}&page={page}")
+    }
+}
+
+/// Person pages are for signed-in users only: anonymous callers get the 401 page.
+fn require_signed_in(chrome: &Chrome) -> Result<(), HtmlError> {
+    chrome
+        .caller
+        .require(UserRole::Viewer)
+        .map_err(|e| fail(chrome, e))
+}
+
+fn require_editor(chrome: &Chrome) -> Result<(), HtmlError> {
+    chrome
+        .caller
+        .require(UserRole::Editor)
+        .map_err(|e| fail(chrome, e))
+}
+
+#[get("/?<q>&<page>")]
+async fn list(chrome: Chrome, db: &State<Db>, q: Option<String>, page: Option<i64>) -> Page {
+    require_signed_in(&chrome)?;
+    let page = page.unwrap_or(1).max(1);
+    let query = ListQuery {
+        q: q.clone(),
+        limit: Some(PAGE_SIZE),
+        offset: Some((page - 1) * PAGE_SIZE),
+        ..ListQuery::default()
+    };
+    let caller = chrome.caller.clone();
+    let result = db
+        .run(move |c| crud::list::<Person>(c, &caller, &query))
+        .await
+        .map_err(|e| fail(&chrome, e))?;
+    render(&ListView {
+        pages: ((result.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        chrome,
+        q: q.unwrap_or_default(),
+        page,
+        result,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "person.html")]
+struct ProfileView {
+    chrome: Chrome,
+    record: Record<Person>,
+    roles: Vec<RoleRow>,
+    tandems: Vec<TandemRow>,
+}
+
+impl ProfileView {
+    fn fields(&self, fields: &[FieldOfWork]) -> String {
+        fields
+            .iter()
+            .map(|f| self.chrome.label(f.label_de(), f.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn role_label(&self, role: &Role) -> String {
+        self.chrome.label(role.label_de(), role.as_str())
+    }
+
+    fn visibility(&self) -> String {
+        let v = self.record.data.visibility;
+        self.chrome.label(v.label_de(), v.as_str())
+    }
+
+    fn paid(&self, paid: &Option<bool>) -> &'static str {
+        match paid {
+            Some(true) => self.chrome.t("persons.paid"),
+            Some(false) => self.chrome.t("persons.unpaid"),
+            None => self.chrome.t("persons.unknown"),
+        }
+    }
+}
+
+/// A person for a signed-in caller; deleted ones only for editors (to restore them).
+fn load_person(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Record<Person>> {
+    match crud::load_full::<Person>(conn, id)? {
+        Some(r)
+            if (r.deleted_at.is_none() || caller.require(UserRole::Editor).is_ok())
+                && (caller.sees_restricted() || r.data.visibility == Visibility::Public) =>
+        {
+            Ok(r)
+        }
+        _ => Err(Error::NotFound {
+            kind: "person",
+            id: id.into(),
+        }),
+    }
+}
+
+fn load_profile(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &str,
+) -> Result<(Record<Person>, Vec<RoleRow>, Vec<TandemRow>)> {
+    let record = load_person(conn, caller, id)?;
+    let query = ListQuery {
+        person: Some(id.to_string()),
+        limit: Some(ListQuery::MAX_LIMIT),
+        ..ListQuery::default()
+    };
+    let affiliations = crud::list::<Affiliation>(conn, caller, &query)?.items;
+    let mut organisations: HashMap<String, (String, OrgKind)> = HashMap::new();
+    let mut roles = Vec::new();
+    for a in affiliations {
+        let a = a.data;
+        if !organisations.contains_key(&a.organisation_id) {
+            let org = crud::load_full::<Organisation>(conn, &a.organisation_id)?
+                .map(|o| (o.data.name, o.data.kind))
+                .unwrap_or_else(|| (a.organisation_id.clone(), OrgKind::Other));
+            organisations.insert(a.organisation_id.clone(), org);
+        }
+        let (name, kind) = organisations[&a.organisation_id].clone();
+        roles.push(RoleRow {
+            organisation_id: a.organisation_id,
+            organisation_name: name,
+            organisation_kind: kind,
+            role: a.role,
+            title: a.title,
+            start: a.start,
+            end: a.end,
+            paid: a.paid,
+            fields: a.fields_of_work,
+            tandem: false,
+        });
+    }
+    // Over time: unknown starts first, then by start and end, the same on both backends.
+    roles.sort_by(|x, y| {
+        let key = |r: &RoleRow| {
+            (
+                r.start.map(|d| d.first_day()),
+                r.end.map(|d| d.last_day()).is_none(),
+                r.end.map(|d| d.last_day()),
+            )
+        };
+        key(x)
+            .cmp(&key(y))
+            .then_with(|| x.organisation_name.cmp(&y.organisation_name))
+    });
+    let tandems = tandems(&mut roles);
+    Ok((record, roles, tandems))
+}
+
+#[get("/<id>", rank = 2)]
+async fn profile(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
+    require_signed_in(&chrome)?;
+    let (caller, key) = (chrome.caller.clone(), id.to_string());
+    let (record, roles, tandems) = db
+        .run(move |c| load_profile(c, &caller, &key))
+        .await
+        .map_err(|e| fail(&chrome, e))?;
+    render(&ProfileView {
+        chrome,
+        record,
+        roles,
+        tandems,
+    })
+}
+
+/// The person form as typed, so a re-render shows it unchanged.
+#[derive(Debug, Default, Clone, FromForm)]
+pub struct PersonForm {
+    #[field(default = String::new())]
+    pub csrf: String,
+    #[field(default = String::new())]
+    pub display_name: String,
+    #[field(default = String::new())]
+    pub visibility: String,
+    #[field(default = false)]
+    pub is_pseudonym: bool,
+    #[field(default = String::new())]
+    pub notes: String,
+}
+
+impl PersonForm {
+    fn from_record(p: &Person) -> PersonForm {
+        PersonForm {
+            csrf: String::new(),
+            display_name: p.display_name.clone(),
+            visibility: p.visibility.as_str().into(),
+            is_pseudonym: p.is_pseudonym,
+            notes: p.notes.clone().unwrap_or_default(),
+        }
+    }
+
+    /// The person with the form's values; citations are kept from the stored record.
+    fn to_domain(&self, keep: &Person) -> std::result::Result<Person, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let visibility = e.choice::<Visibility>("visibility", &self.visibility);
+        if self.visibility.trim().is_empty() {
+            e.add("visibility", "is required");
+        }
+        if !e.is_empty() {
+            return Err(e);
+        }
+        Ok(Person {
+            display_name: self.display_name.clone(),
+            is_pseudonym: self.is_pseudonym,
+            visibility: visibility.unwrap_or(Visibility::Restricted),
+            notes: FieldErrors::text(&self.notes),
+            citations: keep.citations.clone(),
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "person_form.html")]
+struct FormView {
+    chrome: Chrome,
+    id: String,
+    form: PersonForm,
+    errors: FieldErrors,
+}
+
+#[get("/<id>/edit")]
+async fn edit_form(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
+    require_editor(&chrome)?;
+    let (caller, key) = (chrome.caller.clone(), id.to_string());
+    let person = db
+        .run(move |c| crud::get::<Person>(c, &caller, &key))
+        .await
+        .map_err(|e| fail(&chrome, e))?;
+    render(&FormView {
+        chrome,
+        id: id.to_string(),
+        form: PersonForm::from_record(&person.data),
+        errors: FieldErrors::default(),
+    })
+}
+
+#[post("/<id>/edit", data = "<form>")]
+async fn update(
+    chrome: Chrome,
+    db: &State<Db>,
+    id: &str,
+    form: Form<PersonForm>,
+) -> Result<Redirect, HtmlError> {
+    check_csrf(&chrome, &form.csrf)?;
+    require_editor(&chrome)?;
+    let (caller, key, f) = (chrome.caller.clone(), id.to_string(), form.clone());
+    let outcome = db
+        .run(move |c| {
+            let keep = crud::get::<Person>(c, &caller, &key)?.data;
+            let person = match f.to_domain(&keep) {
+                Ok(p) => p,
+                Err(errors) => return Ok(Err((errors, Status::UnprocessableEntity))),
+            };
+            match crud::update(c, &caller, &key, person) {
+                Ok(_) => Ok(Ok(())),
+                Err(Error::Validation(list)) => {
+                    Ok(Err((FieldErrors(list), Status::UnprocessableEntity)))
+                }
+                Err(Error::Conflict { .. }) => {
+                    let mut e = FieldErrors::default();
+                    e.add(
+                        "display_name",
+                        "a person with this name is already registered",
+                    );
+                    Ok(Err((e, Status::Conflict)))
+                }
+                Err(other) => Err(other),
+            }
+        })
+        .await
+        .map_err(|e| fail(&chrome, e))?;
+    match outcome {
+        Ok(()) => Ok(Redirect::to(format!("/persons/{id}"))),
+        Err((errors, status)) => {
+            let view = FormView {
+                chrome,
+                id: id.to_string(),
+                form: form.into_inner(),
+                errors,
+            };
+            match render(&view) {
+                Ok(html) => Err(HtmlError {
+                    status,
+                    html: html.0,
+                }),
+                Err(e) => Err(e),
+            }
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "confirm_delete.html")]
+struct ConfirmView {
+    chrome: Chrome,
+    action: String,
+    name: String,
+    back: String,
+}
+
+#[get("/<id>/delete")]
+async fn confirm_delete(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
+    require_editor(&chrome)?;
+    let (caller, key) = (chrome.caller.clone(), id.to_string());
+    let name = db
+        .run(move |c| Ok(crud::get::<Person>(c, &caller, &key)?.data.display_name))
+        .await
+        .map_err(|e| fail(&chrome, e))?;
+    render(&ConfirmView {
+        chrome,
+        action: format!("/persons/{id}/delete"),
+        name,
+        back: format!("/persons/{id}"),
+    })
+}
+
+#[post("/<id>/delete", data = "<form>")]
+async fn delete(
+    chrome: Chrome,
+    db: &State<Db>,
+    id: &str,
+    form: Form<CsrfOnly>,
+) -> Result<Redirect, HtmlError> {
+    require_editor(&chrome)?;
+    super::delete_or_restore::<Person>(chrome, db, id, &form.csrf, false, format!("/persons/{id}"))
+        .await
+}
+
+#[post("/<id>/restore", data = "<form>")]
+async fn restore(
+    chrome: Chrome,
+    db: &State<Db>,
+    id: &str,
+    form: Form<CsrfOnly>,
+) -> Result<Redirect, HtmlError> {
+    require_editor(&chrome)?;
+    super::delete_or_restore::<Person>(chrome, db, id, &form.csrf, true, format!("/persons/{id}"))
+        .await
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![
+        list,
+        profile,
+        edit_form,
+        update,
+        confirm_delete,
+        delete,
+        restore
+    ]
+}

@@ -1,0 +1,96 @@
+//! The start page: what the registry holds, funding that ends soon, recent changes.
+use std::sync::Arc;
+
+use askama::Template;
+use rocket::http::{Cookie, CookieJar, SameSite};
+use rocket::response::Redirect;
+use rocket::{get, routes, Route, State};
+
+use super::i18n::{Lang, LANG_COOKIE};
+use super::{fail, render, Chrome, Page};
+use crate::app::Db;
+use crate::domain::OrgKind;
+use crate::graph::funding::{ending_within, EndingFunding};
+use crate::graph::{GraphState, TimeFilter};
+use crate::store::stats;
+
+#[derive(Template)]
+#[template(path = "start.html")]
+struct StartPage {
+    chrome: Chrome,
+    counts: Vec<(String, i64)>,
+    ending: Vec<EndingFunding>,
+    changes: Vec<(String, String, String, String)>,
+}
+
+fn kind_label(kind: &str) -> String {
+    kind.parse::<OrgKind>()
+        .map(|k| k.label_de().to_string())
+        .unwrap_or_else(|_| kind.to_string())
+}
+
+#[get("/")]
+async fn start(chrome: Chrome, db: &State<Db>, graph: &State<Arc<GraphState>>) -> Page {
+    let loaded = db
+        .run(|c| {
+            Ok((
+                stats::organisations_by_kind(c)?,
+                stats::recent_organisation_changes(c, 10)?,
+            ))
+        })
+        .await;
+    let (counts, changes) = loaded.map_err(|e| fail(&chrome, e))?;
+    let english = chrome.lang == Lang::En;
+    let counts = counts
+        .into_iter()
+        .map(|(k, n)| {
+            (
+                if english {
+                    k.replace('_', " ")
+                } else {
+                    kind_label(&k)
+                },
+                n,
+            )
+        })
+        .collect();
+    let changes = changes
+        .into_iter()
+        .map(|(at, action, id, name)| {
+            (
+                at.chars().take(16).collect::<String>().replace('T', " "),
+                action,
+                id,
+                name,
+            )
+        })
+        .collect();
+    let ending = ending_within(&graph.current(), 180, &TimeFilter::ALL);
+    render(&StartPage {
+        chrome,
+        counts,
+        ending,
+        changes,
+    })
+}
+
+/// Switches the language and goes back to the page the user came from.
+#[get("/lang/<code>?<back>")]
+fn switch_language(code: &str, back: Option<String>, cookies: &CookieJar<'_>) -> Redirect {
+    if let Some(lang) = Lang::from_code(code) {
+        let cookie = Cookie::build((LANG_COOKIE, lang.code()))
+            .path("/")
+            .same_site(SameSite::Lax)
+            .max_age(rocket::time::Duration::days(365));
+        cookies.add(cookie);
+    }
+    // Only local paths: never redirect to another site.
+    let back = back
+        .filter(|b| b.starts_with('/') && !b.starts_with("//"))
+        .unwrap_or_else(|| "/".into());
+    Redirect::to(back)
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![start, switch_language]
+}
