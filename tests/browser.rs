@@ -109,25 +109,32 @@ async fn shot(c: &Client, name: &str) {
     std::fs::write(screenshot_dir().join(format!("{name}.png")), png).expect("write screenshot");
 }
 
-async fn fill(c: &Client, css: &str, text: &str) {
-    let field = c
-        .find(Locator::Css(css))
+/// Finds an element, giving a page that is still loading a moment to show it.
+async fn find(
+    c: &Client,
+    css: &str,
+) -> Result<fantoccini::elements::Element, fantoccini::error::CmdError> {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
         .await
-        .unwrap_or_else(|_| panic!("field {css}"));
+}
+
+async fn fill(c: &Client, css: &str, text: &str) {
+    let field = find(c, css).await.unwrap_or_else(|_| panic!("field {css}"));
     field.clear().await.expect("clear");
     field.send_keys(text).await.expect("type");
 }
 
 async fn choose(c: &Client, css: &str, value: &str) {
-    let select = c
-        .find(Locator::Css(css))
+    let select = find(c, css)
         .await
         .unwrap_or_else(|_| panic!("select {css}"));
     select.select_by_value(value).await.expect("choose");
 }
 
 async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css))
+    find(c, css)
         .await
         .unwrap_or_else(|_| panic!("element {css}"))
         .click()
@@ -135,14 +142,39 @@ async fn click(c: &Client, css: &str) {
         .expect("click");
 }
 
+/// Waits until the element `css` exists and its text satisfies `expected`, and returns that
+/// text. Form posts navigate asynchronously after a click, so every step waits for the page
+/// it expects instead of reading whatever page is showing; on timeout the panic shows what
+/// the browser had instead.
+async fn text_when(c: &Client, css: &str, what: &str, expected: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(element) = c.find(Locator::Css(css)).await {
+            if let Ok(text) = element.text().await {
+                if expected(&text) {
+                    return text;
+                }
+            }
+        }
+        if Instant::now() > deadline {
+            let url = c.current_url().await.map(|u| u.to_string());
+            let body = match c.find(Locator::Css("body")).await {
+                Ok(body) => body.text().await.unwrap_or_default(),
+                Err(e) => format!("(no body: {e})"),
+            };
+            shot(c, "failure").await;
+            panic!("waited for {css} ({what}); the browser shows {url:?}:\n{body}");
+        }
+        rocket::tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 async fn text(c: &Client, css: &str) -> String {
-    c.wait()
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|_| panic!("element {css}"))
-        .text()
-        .await
-        .expect("text")
+    text_when(c, css, "present", |_| true).await
+}
+
+async fn text_with(c: &Client, css: &str, part: &str) -> String {
+    text_when(c, css, part, |t| t.contains(part)).await
 }
 
 async fn journey(c: &Client, base: &str) {
@@ -154,7 +186,7 @@ async fn journey(c: &Client, base: &str) {
     fill(c, "#name", USER).await;
     fill(c, "#password", PASSWORD).await;
     click(c, "#signin-submit").await;
-    assert!(text(c, ".who").await.contains(USER), "signed in");
+    text_with(c, ".who", USER).await;
 
     c.goto(&format!("{base}/organisations/new"))
         .await
@@ -165,7 +197,7 @@ async fn journey(c: &Client, base: &str) {
     fill(c, "#founded", "2021").await;
     shot(c, "form").await;
     click(c, "#save").await;
-    assert_eq!(text(c, "#org-name").await, "Roma Kulturverein Bochum e.V.");
+    text_with(c, "#org-name", "Roma Kulturverein Bochum e.V.").await;
     assert!(text(c, "#org-city").await.contains("Bochum"));
     assert_eq!(text(c, "#org-founded").await, "2021");
     let profile = c.current_url().await.expect("url").to_string();
@@ -175,22 +207,16 @@ async fn journey(c: &Client, base: &str) {
     choose(c, "#role", "chair").await;
     fill(c, "#start", "2021").await;
     click(c, "#save").await;
-    assert!(
-        text(c, "#people")
-            .await
-            .contains("Vorsitz Kulturverein Bochum"),
-        "person on the profile"
-    );
+    text_with(c, "#people", "Vorsitz Kulturverein Bochum").await;
 
     click(c, "#add-funding").await;
     fill(c, "#funder", "Stiftung EVZ").await;
     fill(c, "#amount", "10.000 – 20.000").await;
     fill(c, "#start", "2022").await;
     click(c, "#save").await;
-    let funding = text(c, "#funding").await;
+    let funding = text_with(c, "#funding", "10.000 – 20.000 EUR").await;
     assert!(
-        funding.contains("Erinnerung, Verantwortung und Zukunft")
-            && funding.contains("10.000 – 20.000 EUR"),
+        funding.contains("Erinnerung, Verantwortung und Zukunft"),
         "{funding}"
     );
     shot(c, "profile").await;
@@ -202,7 +228,7 @@ async fn journey(c: &Client, base: &str) {
     choose(c, "#kind", "migrant_organisation").await;
     fill(c, "#founded", "2024-13").await;
     click(c, "#save").await;
-    assert!(text(c, "#error-founded").await.contains("not a valid date"));
+    text_with(c, "#error-founded", "not a valid date").await;
     let kept = c
         .find(Locator::Css("#founded"))
         .await
@@ -215,10 +241,10 @@ async fn journey(c: &Client, base: &str) {
     fill(c, "#name", "<script>document.title='pwned'</script>").await;
     fill(c, "#founded", "2020").await;
     click(c, "#save").await;
-    assert_eq!(
-        text(c, "#org-name").await,
-        "<script>document.title='pwned'</script>"
-    );
+    text_when(c, "#org-name", "the stored markup as text", |t| {
+        t == "<script>document.title='pwned'</script>"
+    })
+    .await;
     // Had the script run, the title would be exactly "pwned"; as text it is part of it.
     let title = c.title().await.expect("title");
     assert!(
@@ -227,26 +253,22 @@ async fn journey(c: &Client, base: &str) {
     );
 
     click(c, "#lang-switch").await;
-    assert!(
-        text(c, "nav").await.contains("Organisations"),
-        "English after the switch"
-    );
+    text_with(c, "nav", "Organisations").await;
     c.goto(&format!("{base}/organisations"))
         .await
         .expect("list");
-    assert_eq!(
-        text(c, "h1").await,
-        "Organisations",
-        "the choice is remembered"
-    );
+    // The choice is remembered on the next page.
+    text_when(c, "h1", "English heading", |t| t == "Organisations").await;
 
     click(c, "#signout").await;
+    // The sign-out post redirects to the start page, which offers to sign in again.
+    text(c, "#signin-link").await;
     c.goto(&profile).await.expect("profile");
+    text_with(c, "#org-name", "Roma Kulturverein Bochum e.V.").await;
+    let people = text(c, "#people").await;
     assert!(
-        !text(c, "#people")
-            .await
-            .contains("Vorsitz Kulturverein Bochum"),
-        "names gone after sign-out"
+        !people.contains("Vorsitz Kulturverein Bochum"),
+        "names gone after sign-out: {people}"
     );
 }
 

@@ -16,6 +16,8 @@ pub struct ListParams {
     pub status: Option<String>,
     pub limit: Option<String>,
     pub offset: Option<String>,
+    /// `true` lists deleted records (to restore them) instead of live ones.
+    pub deleted: Option<String>,
 }
 
 impl ListParams {
@@ -36,6 +38,14 @@ impl ListParams {
         };
         let limit = number("limit", self.limit, ListQuery::MAX_LIMIT);
         let offset = number("offset", self.offset, i64::MAX);
+        let deleted = match self.deleted.as_deref().map(str::trim) {
+            None | Some("") | Some("false") => false,
+            Some("true") => true,
+            Some(_) => {
+                errors.push(FieldError::new("deleted", "must be true or false"));
+                false
+            }
+        };
         if !errors.is_empty() {
             return Err(Error::Validation(errors));
         }
@@ -49,6 +59,7 @@ impl ListParams {
             status: self.status,
             limit,
             offset,
+            deleted,
         })
     }
 }

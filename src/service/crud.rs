@@ -128,6 +128,10 @@ pub fn list<R: Resource>(
     caller: &Caller,
     query: &ListQuery,
 ) -> Result<Page<Record<R>>> {
+    if query.deleted {
+        // Deleted records are there to be restored, which is an editor's task.
+        caller.require(UserRole::Editor)?;
+    }
     let mut page = R::list(conn, caller, query)?;
     for record in &mut page.items {
         record

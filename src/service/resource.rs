@@ -20,6 +20,8 @@ pub struct ListQuery {
     pub umbrella: Option<String>,
     /// `active` or `dissolved`.
     pub status: Option<String>,
+    /// Deleted records instead of live ones, to offer them for restoring.
+    pub deleted: bool,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
 }

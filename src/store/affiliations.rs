@@ -77,9 +77,14 @@ fn filtered(
     caller: &Caller,
     q: &ListQuery,
 ) -> Result<affiliations::BoxedQuery<'static, MultiBackend>> {
-    let mut query = affiliations::table
-        .filter(affiliations::deleted_at.is_null())
-        .into_boxed();
+    let mut query = match q.deleted {
+        true => affiliations::table
+            .filter(affiliations::deleted_at.is_not_null())
+            .into_boxed(),
+        false => affiliations::table
+            .filter(affiliations::deleted_at.is_null())
+            .into_boxed(),
+    };
     if !caller.sees_restricted() {
         let public = persons::table
             .filter(persons::visibility.eq(Visibility::Public.as_str()))

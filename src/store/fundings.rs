@@ -110,9 +110,14 @@ fn write_partners(conn: &mut DbConn, record: &Record<Funding>) -> Result<()> {
 }
 
 fn filtered(q: &ListQuery) -> Result<fundings::BoxedQuery<'static, MultiBackend>> {
-    let mut query = fundings::table
-        .filter(fundings::deleted_at.is_null())
-        .into_boxed();
+    let mut query = match q.deleted {
+        true => fundings::table
+            .filter(fundings::deleted_at.is_not_null())
+            .into_boxed(),
+        false => fundings::table
+            .filter(fundings::deleted_at.is_null())
+            .into_boxed(),
+    };
     if let Some(org) = q.organisation.clone().filter(|o| !o.is_empty()) {
         query = query.filter(
             fundings::funder_id

@@ -119,9 +119,14 @@ impl Row {
 }
 
 fn filtered(q: &ListQuery) -> Result<organisations::BoxedQuery<'static, MultiBackend>> {
-    let mut query = organisations::table
-        .filter(organisations::deleted_at.is_null())
-        .into_boxed();
+    let mut query = match q.deleted {
+        true => organisations::table
+            .filter(organisations::deleted_at.is_not_null())
+            .into_boxed(),
+        false => organisations::table
+            .filter(organisations::deleted_at.is_null())
+            .into_boxed(),
+    };
     if let Some(pattern) = q.pattern() {
         query = query.filter(
             lower(organisations::name)

@@ -54,9 +54,14 @@ impl Row {
 }
 
 fn filtered(caller: &Caller, q: &ListQuery) -> persons::BoxedQuery<'static, MultiBackend> {
-    let mut query = persons::table
-        .filter(persons::deleted_at.is_null())
-        .into_boxed();
+    let mut query = match q.deleted {
+        true => persons::table
+            .filter(persons::deleted_at.is_not_null())
+            .into_boxed(),
+        false => persons::table
+            .filter(persons::deleted_at.is_null())
+            .into_boxed(),
+    };
     if !caller.sees_restricted() {
         query = query.filter(persons::visibility.eq(Visibility::Public.as_str()));
     }

@@ -63,9 +63,14 @@ impl Row {
 }
 
 fn filtered(q: &ListQuery) -> Result<relations::BoxedQuery<'static, MultiBackend>> {
-    let mut query = relations::table
-        .filter(relations::deleted_at.is_null())
-        .into_boxed();
+    let mut query = match q.deleted {
+        true => relations::table
+            .filter(relations::deleted_at.is_not_null())
+            .into_boxed(),
+        false => relations::table
+            .filter(relations::deleted_at.is_null())
+            .into_boxed(),
+    };
     if let Some(org) = q.organisation.clone().filter(|o| !o.is_empty()) {
         query = query.filter(
             relations::source_id

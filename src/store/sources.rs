@@ -50,9 +50,14 @@ impl Row {
 }
 
 fn filtered(q: &ListQuery) -> sources::BoxedQuery<'static, MultiBackend> {
-    let mut query = sources::table
-        .filter(sources::deleted_at.is_null())
-        .into_boxed();
+    let mut query = match q.deleted {
+        true => sources::table
+            .filter(sources::deleted_at.is_not_null())
+            .into_boxed(),
+        false => sources::table
+            .filter(sources::deleted_at.is_null())
+            .into_boxed(),
+    };
     if let Some(pattern) = q.pattern() {
         query = query.filter(lower(sources::title).like(pattern).escape('\\'));
     }

@@ -80,21 +80,50 @@ impl FieldErrors {
     }
 }
 
+/// Why a form was not saved: messages beside fields, and for a duplicate the id of the
+/// record that already exists, so the form can link to it.
+#[derive(Debug, Default)]
+pub struct Rejection {
+    pub errors: FieldErrors,
+    pub duplicate: Option<String>,
+}
+
+impl Rejection {
+    pub fn status(&self) -> rocket::http::Status {
+        match self.duplicate {
+            Some(_) => rocket::http::Status::Conflict,
+            None => rocket::http::Status::UnprocessableEntity,
+        }
+    }
+}
+
+impl From<FieldErrors> for Rejection {
+    fn from(errors: FieldErrors) -> Self {
+        Rejection {
+            errors,
+            duplicate: None,
+        }
+    }
+}
+
 /// A save as a form sees it: bad input stays on the form (a duplicate as `duplicate`
-/// beside `field`), anything else becomes an error page.
+/// beside `field`, with the existing record's id), anything else becomes an error page.
 pub fn form_outcome<T>(
-    saved: crate::error::Result<T>,
+    saved: crate::error::Result<crate::domain::Record<T>>,
     field: &str,
     duplicate: &str,
-) -> crate::error::Result<Result<(), FieldErrors>> {
+) -> crate::error::Result<Result<String, Rejection>> {
     use crate::error::Error;
     match saved {
-        Ok(_) => Ok(Ok(())),
-        Err(Error::Validation(list)) => Ok(Err(FieldErrors(list))),
-        Err(Error::Conflict { .. }) => {
-            let mut e = FieldErrors::default();
-            e.add(field, duplicate);
-            Ok(Err(e))
+        Ok(record) => Ok(Ok(record.id)),
+        Err(Error::Validation(list)) => Ok(Err(FieldErrors(list).into())),
+        Err(Error::Conflict { existing_id, .. }) => {
+            let mut errors = FieldErrors::default();
+            errors.add(field, duplicate);
+            Ok(Err(Rejection {
+                errors,
+                duplicate: existing_id,
+            }))
         }
         Err(other) => Err(other),
     }
@@ -219,5 +248,31 @@ mod amount_tests {
         assert_eq!(e.amount_range("a", "70000-30000"), (None, None));
         assert_eq!(e.amount_range("b", "viel"), (None, None));
         assert!(e.get("a").is_some() && e.get("b").is_some());
+    }
+}
+
+/// What a record form shows around its fields: its heading, where it posts, the page it
+/// belongs to, the existing record a duplicate links to and, when editing, where to delete.
+#[derive(Debug, Clone)]
+pub struct FormHead {
+    /// Label key of the heading.
+    pub title: &'static str,
+    pub action: String,
+    pub back_url: String,
+    pub back_name: String,
+    /// The existing record's page when the input duplicates it.
+    pub duplicate: Option<String>,
+    /// The delete confirmation page when editing.
+    pub delete: Option<String>,
+}
+
+impl FieldErrors {
+    /// Moves messages about a record field (`target_id`) to the form field (`target`).
+    pub fn rename(&mut self, record_field: &str, form_field: &str) {
+        for e in &mut self.0 {
+            if e.field == record_field {
+                e.field = form_field.into();
+            }
+        }
     }
 }

@@ -67,6 +67,7 @@ pub const TABLES: &[Labels] = &[
     super::admin::LABELS,
     super::persons::LABELS,
     super::records::LABELS,
+    super::links::LABELS,
     super::overlaps::LABELS,
 ];
 

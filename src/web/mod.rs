@@ -9,6 +9,7 @@ mod organisations;
 mod overlaps;
 mod persons;
 mod records;
+mod removal;
 pub mod session;
 mod start;
 
@@ -135,17 +136,19 @@ pub fn fail(chrome: &Chrome, error: Error) -> HtmlError {
 }
 
 pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
+    let rocket = removal::mounts()
+        .into_iter()
+        .fold(rocket, |r, (base, routes)| r.mount(base, routes));
     rocket
         .manage(session::LoginLimiter::default())
         .mount("/", start::routes())
         .mount("/", auth::routes())
         .mount("/", assets::routes())
         .mount("/organisations", organisations::routes())
-        .mount("/organisations", links::routes())
+        .mount("/", links::routes())
         .mount("/overlaps", overlaps::routes())
         .mount("/admin", admin::routes())
         .mount("/persons", persons::routes())
-        .mount("/organisations", records::organisation_routes())
         .mount("/sources", records::source_routes())
         .register("/", catchers![not_found, forbidden])
 }
@@ -168,28 +171,6 @@ impl Chrome {
             Lang::En => code.replace('_', " "),
         }
     }
-}
-
-/// Soft-deletes (or restores) a record from a form post with a valid CSRF token, then
-/// goes back to the record's page, where a deleted record offers its restore button.
-pub(crate) async fn delete_or_restore<R: crate::service::Resource>(
-    chrome: Chrome,
-    db: &crate::app::Db,
-    id: &str,
-    csrf: &str,
-    restore: bool,
-    back: String,
-) -> Result<rocket::response::Redirect, HtmlError> {
-    auth::check_csrf(&chrome, csrf)?;
-    let (caller, key) = (chrome.caller.clone(), id.to_string());
-    let done = db
-        .run(move |c| match restore {
-            true => crate::service::crud::restore::<R>(c, &caller, &key).map(|_| ()),
-            false => crate::service::crud::delete::<R>(c, &caller, &key),
-        })
-        .await;
-    done.map_err(|e| fail(&chrome, e))?;
-    Ok(rocket::response::Redirect::to(back))
 }
 
 /// "2019 – 2024", "2019 – …" (ongoing), "…" when nothing is known.

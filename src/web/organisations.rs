@@ -309,74 +309,10 @@ async fn update(
     save(chrome, db, Some(id.to_string()), form.into_inner()).await
 }
 
-#[derive(Template)]
-#[template(path = "confirm_delete.html")]
-struct ConfirmView {
-    chrome: Chrome,
-    action: String,
-    name: String,
-    back: String,
-}
-
-#[get("/<id>/delete")]
-async fn confirm_delete(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
-    chrome
-        .caller
-        .require(UserRole::Editor)
-        .map_err(|e| fail(&chrome, e))?;
-    let (caller, key) = (chrome.caller.clone(), id.to_string());
-    let name = db
-        .run(move |c| Ok(crud::get::<Organisation>(c, &caller, &key)?.data.name))
-        .await
-        .map_err(|e| fail(&chrome, e))?;
-    render(&ConfirmView {
-        chrome,
-        action: format!("/organisations/{id}/delete"),
-        name,
-        back: format!("/organisations/{id}"),
-    })
-}
-
 #[derive(FromForm)]
 pub(crate) struct CsrfOnly {
     #[field(default = String::new())]
     pub(crate) csrf: String,
-}
-
-#[post("/<id>/delete", data = "<form>")]
-async fn delete(
-    chrome: Chrome,
-    db: &State<Db>,
-    id: &str,
-    form: Form<CsrfOnly>,
-) -> Result<Redirect, HtmlError> {
-    super::delete_or_restore::<Organisation>(
-        chrome,
-        db,
-        id,
-        &form.csrf,
-        false,
-        format!("/organisations/{id}"),
-    )
-    .await
-}
-
-#[post("/<id>/restore", data = "<form>")]
-async fn restore(
-    chrome: Chrome,
-    db: &State<Db>,
-    id: &str,
-    form: Form<CsrfOnly>,
-) -> Result<Redirect, HtmlError> {
-    super::delete_or_restore::<Organisation>(
-        chrome,
-        db,
-        id,
-        &form.csrf,
-        true,
-        format!("/organisations/{id}"),
-    )
-    .await
 }
 
 /// Graph answers shown on the profile, from the current snapshot.
@@ -396,17 +332,7 @@ pub(crate) fn graph_facts(
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![
-        list,
-        new_form,
-        create,
-        profile,
-        edit_form,
-        update,
-        confirm_delete,
-        delete,
-        restore
-    ]
+    routes![list, new_form, create, profile, edit_form, update,]
 }
 
 pub(crate) type GraphHandle = Arc<GraphState>;

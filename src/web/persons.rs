@@ -4,14 +4,12 @@ use std::collections::HashMap;
 
 use askama::Template;
 use rocket::form::{Form, FromForm};
-use rocket::http::Status;
 use rocket::response::Redirect;
 use rocket::{get, post, routes, Route, State};
 
-use super::auth::check_csrf;
-use super::forms::FieldErrors;
+use super::forms::{form_outcome, FieldErrors, FormHead, Rejection};
 use super::i18n::Labels;
-use super::organisations::CsrfOnly;
+use super::links::{show, submit, FormParts, LinkForm};
 use super::{fail, render, Chrome, HtmlError, Page};
 use crate::app::Db;
 use crate::db::DbConn;
@@ -90,13 +88,6 @@ fn require_signed_in(chrome: &Chrome) -> Result<(), HtmlError> {
     chrome
         .caller
         .require(UserRole::Viewer)
-        .map_err(|e| fail(chrome, e))
-}
-
-fn require_editor(chrome: &Chrome) -> Result<(), HtmlError> {
-    chrome
-        .caller
-        .require(UserRole::Editor)
         .map_err(|e| fail(chrome, e))
 }
 
@@ -191,6 +182,7 @@ fn load_profile(
     let mut organisations: HashMap<String, (String, OrgKind)> = HashMap::new();
     let mut roles = Vec::new();
     for a in affiliations {
+        let affiliation_id = a.id;
         let a = a.data;
         if !organisations.contains_key(&a.organisation_id) {
             let org = crud::load_full::<Organisation>(conn, &a.organisation_id)?
@@ -200,6 +192,7 @@ fn load_profile(
         }
         let (name, kind) = organisations[&a.organisation_id].clone();
         roles.push(RoleRow {
+            affiliation_id,
             organisation_id: a.organisation_id,
             organisation_name: name,
             organisation_kind: kind,
@@ -272,7 +265,7 @@ impl PersonForm {
     }
 
     /// The person with the form's values; citations are kept from the stored record.
-    fn to_domain(&self, keep: &Person) -> std::result::Result<Person, FieldErrors> {
+    fn to_domain(&self, keep: Option<&Person>) -> std::result::Result<Person, FieldErrors> {
         let mut e = FieldErrors::default();
         let visibility = e.choice::<Visibility>("visibility", &self.visibility);
         if self.visibility.trim().is_empty() {
@@ -286,7 +279,7 @@ impl PersonForm {
             is_pseudonym: self.is_pseudonym,
             visibility: visibility.unwrap_or(Visibility::Restricted),
             notes: FieldErrors::text(&self.notes),
-            citations: keep.citations.clone(),
+            citations: keep.map(|k| k.citations.clone()).unwrap_or_default(),
         })
     }
 }
@@ -295,25 +288,116 @@ impl PersonForm {
 #[template(path = "person_form.html")]
 struct FormView {
     chrome: Chrome,
-    id: String,
+    head: FormHead,
     form: PersonForm,
     errors: FieldErrors,
 }
 
+/// The person form: a new person, or this person edited.
+#[derive(Clone)]
+enum Place {
+    New,
+    Edit(String),
+}
+
+impl LinkForm for Place {
+    type Fields = PersonForm;
+
+    fn context(&self, conn: &mut DbConn, caller: &Caller) -> Result<(FormHead, PersonForm)> {
+        caller.require(UserRole::Editor)?;
+        Ok(match self {
+            Place::New => {
+                let head = FormHead {
+                    title: "persons.new",
+                    action: "/persons/new".into(),
+                    back_url: "/persons".into(),
+                    // Empty: the form says "back" in the reader's language.
+                    back_name: String::new(),
+                    duplicate: None,
+                    delete: None,
+                };
+                let form = PersonForm {
+                    visibility: Visibility::Restricted.as_str().into(),
+                    ..<PersonForm as Default>::default()
+                };
+                (head, form)
+            }
+            Place::Edit(id) => {
+                let person = crud::get::<Person>(conn, caller, id)?.data;
+                let head = FormHead {
+                    title: "persons.edit",
+                    action: format!("/persons/{id}/edit"),
+                    back_url: format!("/persons/{id}"),
+                    back_name: person.display_name.clone(),
+                    duplicate: None,
+                    delete: Some(format!("/persons/{id}/delete")),
+                };
+                (head, PersonForm::from_record(&person))
+            }
+        })
+    }
+
+    fn save(
+        &self,
+        conn: &mut DbConn,
+        caller: &Caller,
+        form: &PersonForm,
+    ) -> Result<std::result::Result<String, Rejection>> {
+        let keep = match self {
+            Place::New => None,
+            Place::Edit(id) => Some(crud::get::<Person>(conn, caller, id)?.data),
+        };
+        let person = match form.to_domain(keep.as_ref()) {
+            Ok(p) => p,
+            Err(errors) => return Ok(Err(errors.into())),
+        };
+        let saved = match self {
+            Place::New => crud::create(conn, caller, person),
+            Place::Edit(id) => crud::update(conn, caller, id, person),
+        };
+        let outcome = form_outcome(
+            saved,
+            "display_name",
+            "a person with this name is already registered",
+        )?;
+        Ok(outcome.map(|id| format!("/persons/{id}")).map_err(|mut r| {
+            r.duplicate = r.duplicate.map(|id| format!("/persons/{id}"));
+            r
+        }))
+    }
+
+    fn render(&self, p: FormParts<PersonForm>) -> Page {
+        render(&FormView {
+            chrome: p.chrome,
+            head: p.head,
+            form: p.form,
+            errors: p.errors,
+        })
+    }
+
+    fn suggests_organisations(&self) -> bool {
+        false
+    }
+}
+
+#[get("/new")]
+async fn new_form(chrome: Chrome, db: &State<Db>) -> Page {
+    show(chrome, db, Place::New, None).await
+}
+
+#[post("/new", data = "<form>")]
+async fn create(
+    chrome: Chrome,
+    db: &State<Db>,
+    form: Form<PersonForm>,
+) -> Result<Redirect, HtmlError> {
+    let csrf = form.csrf.clone();
+    submit(chrome, db, Place::New, &csrf, form.into_inner()).await
+}
+
 #[get("/<id>/edit")]
 async fn edit_form(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
-    require_editor(&chrome)?;
-    let (caller, key) = (chrome.caller.clone(), id.to_string());
-    let person = db
-        .run(move |c| crud::get::<Person>(c, &caller, &key))
-        .await
-        .map_err(|e| fail(&chrome, e))?;
-    render(&FormView {
-        chrome,
-        id: id.to_string(),
-        form: PersonForm::from_record(&person.data),
-        errors: FieldErrors::default(),
-    })
+    show(chrome, db, Place::Edit(id.into()), None).await
 }
 
 #[post("/<id>/edit", data = "<form>")]
@@ -323,111 +407,10 @@ async fn update(
     id: &str,
     form: Form<PersonForm>,
 ) -> Result<Redirect, HtmlError> {
-    check_csrf(&chrome, &form.csrf)?;
-    require_editor(&chrome)?;
-    let (caller, key, f) = (chrome.caller.clone(), id.to_string(), form.clone());
-    let outcome = db
-        .run(move |c| {
-            let keep = crud::get::<Person>(c, &caller, &key)?.data;
-            let person = match f.to_domain(&keep) {
-                Ok(p) => p,
-                Err(errors) => return Ok(Err((errors, Status::UnprocessableEntity))),
-            };
-            match crud::update(c, &caller, &key, person) {
-                Ok(_) => Ok(Ok(())),
-                Err(Error::Validation(list)) => {
-                    Ok(Err((FieldErrors(list), Status::UnprocessableEntity)))
-                }
-                Err(Error::Conflict { .. }) => {
-                    let mut e = FieldErrors::default();
-                    e.add(
-                        "display_name",
-                        "a person with this name is already registered",
-                    );
-                    Ok(Err((e, Status::Conflict)))
-                }
-                Err(other) => Err(other),
-            }
-        })
-        .await
-        .map_err(|e| fail(&chrome, e))?;
-    match outcome {
-        Ok(()) => Ok(Redirect::to(format!("/persons/{id}"))),
-        Err((errors, status)) => {
-            let view = FormView {
-                chrome,
-                id: id.to_string(),
-                form: form.into_inner(),
-                errors,
-            };
-            match render(&view) {
-                Ok(html) => Err(HtmlError {
-                    status,
-                    html: html.0,
-                }),
-                Err(e) => Err(e),
-            }
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "confirm_delete.html")]
-struct ConfirmView {
-    chrome: Chrome,
-    action: String,
-    name: String,
-    back: String,
-}
-
-#[get("/<id>/delete")]
-async fn confirm_delete(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
-    require_editor(&chrome)?;
-    let (caller, key) = (chrome.caller.clone(), id.to_string());
-    let name = db
-        .run(move |c| Ok(crud::get::<Person>(c, &caller, &key)?.data.display_name))
-        .await
-        .map_err(|e| fail(&chrome, e))?;
-    render(&ConfirmView {
-        chrome,
-        action: format!("/persons/{id}/delete"),
-        name,
-        back: format!("/persons/{id}"),
-    })
-}
-
-#[post("/<id>/delete", data = "<form>")]
-async fn delete(
-    chrome: Chrome,
-    db: &State<Db>,
-    id: &str,
-    form: Form<CsrfOnly>,
-) -> Result<Redirect, HtmlError> {
-    require_editor(&chrome)?;
-    super::delete_or_restore::<Person>(chrome, db, id, &form.csrf, false, format!("/persons/{id}"))
-        .await
-}
-
-#[post("/<id>/restore", data = "<form>")]
-async fn restore(
-    chrome: Chrome,
-    db: &State<Db>,
-    id: &str,
-    form: Form<CsrfOnly>,
-) -> Result<Redirect, HtmlError> {
-    require_editor(&chrome)?;
-    super::delete_or_restore::<Person>(chrome, db, id, &form.csrf, true, format!("/persons/{id}"))
-        .await
+    let csrf = form.csrf.clone();
+    submit(chrome, db, Place::Edit(id.into()), &csrf, form.into_inner()).await
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![
-        list,
-        profile,
-        edit_form,
-        update,
-        confirm_delete,
-        delete,
-        restore
-    ]
+    routes![list, profile, new_form, create, edit_form, update]
 }

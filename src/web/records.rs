@@ -1,134 +1,18 @@
-//! Forms for relations (on an organisation's profile) and for sources.
+//! Sources: the list with a form to register one, and a form to edit one.
 use askama::Template;
 use rocket::form::{Form, FromForm};
-use rocket::http::Status;
 use rocket::response::Redirect;
 use rocket::{get, post, routes, Route, State};
 
 use super::auth::check_csrf;
-use super::forms::{form_outcome, FieldErrors};
-use super::links::{org_name, rejected};
-use super::organisations::{organisation_names, resolve_organisation};
+use super::forms::{form_outcome, FieldErrors, FormHead, Rejection};
+use super::links::{editor, rejected, show, submit, FormParts, LinkForm};
 use super::{fail, render, Chrome, HtmlError, Page};
 use crate::app::Db;
+use crate::db::DbConn;
 use crate::domain::*;
-use crate::service::{crud, ListQuery, Page as ListPage};
-
-#[derive(Debug, Default, Clone, FromForm)]
-pub struct RelationForm {
-    #[field(default = String::new())]
-    pub csrf: String,
-    #[field(default = String::new())]
-    pub kind: String,
-    #[field(default = String::new())]
-    pub target: String,
-    #[field(default = String::new())]
-    pub start: String,
-    #[field(default = String::new())]
-    pub end: String,
-    #[field(default = String::new())]
-    pub approx_size: String,
-    #[field(default = String::new())]
-    pub description: String,
-}
-
-#[derive(Template)]
-#[template(path = "relation_form.html")]
-struct RelationView {
-    chrome: Chrome,
-    org_id: String,
-    org_name: String,
-    form: RelationForm,
-    errors: FieldErrors,
-    names: Vec<String>,
-}
-
-#[get("/<id>/relations/new")]
-async fn relation_form(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
-    let org_name = org_name(&chrome, db, id).await?;
-    let names = organisation_names(db).await;
-    render(&RelationView {
-        chrome,
-        org_id: id.into(),
-        org_name,
-        form: <RelationForm as Default>::default(),
-        errors: FieldErrors::default(),
-        names,
-    })
-}
-
-#[post("/<id>/relations/new", data = "<form>")]
-async fn add_relation(
-    chrome: Chrome,
-    db: &State<Db>,
-    id: &str,
-    form: Form<RelationForm>,
-) -> Result<Redirect, HtmlError> {
-    check_csrf(&chrome, &form.csrf)?;
-    let org_name = org_name(&chrome, db, id).await?;
-    let (caller, source, f) = (chrome.caller.clone(), id.to_string(), form.clone());
-    let outcome = db
-        .run(move |c| {
-            let mut e = FieldErrors::default();
-            let kind = e.choice::<RelationKind>("kind", &f.kind);
-            if f.kind.trim().is_empty() {
-                e.add("kind", "is required");
-            }
-            let target = resolve_organisation(c, "target", &f.target, &mut e);
-            if f.target.trim().is_empty() {
-                e.add("target", "is required");
-            }
-            let (start, end) = (e.date("start", &f.start), e.date("end", &f.end));
-            let approx_size = e
-                .number("approx_size", &f.approx_size)
-                .map(|n| n.clamp(0, i32::MAX as i64) as i32);
-            let (Some(kind), Some(target_id), true) = (kind, target, e.is_empty()) else {
-                return Ok(Err(e));
-            };
-            let relation = Relation {
-                source_id: source,
-                target_id,
-                kind,
-                start,
-                end,
-                approx_size,
-                description: FieldErrors::text(&f.description),
-                citations: Vec::new(),
-            };
-            let saved = crud::create(c, &caller, relation);
-            // The form's field is `target`, the record's `target_id`.
-            let outcome = form_outcome(saved, "target", "this relation is already registered")?;
-            Ok(outcome.map_err(|FieldErrors(list)| {
-                FieldErrors(
-                    list.into_iter()
-                        .map(|mut fe| {
-                            if fe.field == "target_id" {
-                                fe.field = "target".into();
-                            }
-                            fe
-                        })
-                        .collect(),
-                )
-            }))
-        })
-        .await
-        .map_err(|e| fail(&chrome, e))?;
-    match outcome {
-        Ok(()) => Ok(Redirect::to(format!("/organisations/{id}"))),
-        Err(errors) => {
-            let names = organisation_names(db).await;
-            let view = RelationView {
-                chrome,
-                org_id: id.into(),
-                org_name,
-                form: form.into_inner(),
-                errors,
-                names,
-            };
-            Err(rejected(render(&view), Status::UnprocessableEntity))
-        }
-    }
-}
+use crate::error::Result;
+use crate::service::{crud, Caller, ListQuery, Page as ListPage};
 
 #[derive(Debug, Default, Clone, FromForm)]
 pub struct SourceForm {
@@ -142,30 +26,97 @@ pub struct SourceForm {
     pub accessed_on: String,
 }
 
+impl SourceForm {
+    fn from_record(s: &Source) -> SourceForm {
+        SourceForm {
+            title: s.title.clone(),
+            url: s.url.clone().unwrap_or_default(),
+            accessed_on: s.accessed_on.map(|d| d.to_string()).unwrap_or_default(),
+            ..<SourceForm as Default>::default()
+        }
+    }
+
+    fn to_domain(&self) -> std::result::Result<Source, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let accessed_on = e.date("accessed_on", &self.accessed_on);
+        if !e.is_empty() {
+            return Err(e);
+        }
+        Ok(Source {
+            title: self.title.clone(),
+            url: FieldErrors::text(&self.url),
+            accessed_on,
+        })
+    }
+}
+
+/// Creates or updates a source from the form.
+fn save_source(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: Option<&str>,
+    form: &SourceForm,
+) -> Result<std::result::Result<String, Rejection>> {
+    let source = match form.to_domain() {
+        Ok(s) => s,
+        Err(errors) => return Ok(Err(errors.into())),
+    };
+    let saved = match id {
+        Some(id) => crud::update(conn, caller, id, source),
+        None => crud::create(conn, caller, source),
+    };
+    let outcome = form_outcome(
+        saved,
+        "title",
+        "a source with this title is already registered",
+    )?;
+    Ok(outcome.map(|_| "/sources".into()).map_err(|mut r| {
+        r.duplicate = r.duplicate.map(|id| format!("/sources/{id}/edit"));
+        r
+    }))
+}
+
 #[derive(Template)]
 #[template(path = "sources.html")]
 struct SourcesView {
     chrome: Chrome,
     sources: ListPage<Record<Source>>,
+    deleted: Vec<Record<Source>>,
     form: SourceForm,
     errors: FieldErrors,
+    duplicate: Option<String>,
 }
 
-async fn sources_page(chrome: Chrome, db: &Db, form: SourceForm, errors: FieldErrors) -> Page {
-    let caller = chrome.caller.clone();
-    let q = ListQuery {
-        limit: Some(500),
-        ..ListQuery::default()
-    };
-    let sources = db
-        .run(move |c| crud::list::<Source>(c, &caller, &q))
+async fn sources_page(chrome: Chrome, db: &Db, form: SourceForm, rejection: Rejection) -> Page {
+    let (caller, editing) = (chrome.caller.clone(), chrome.can_edit());
+    let (sources, deleted) = db
+        .run(move |c| {
+            let live = ListQuery {
+                limit: Some(ListQuery::MAX_LIMIT),
+                ..ListQuery::default()
+            };
+            let sources = crud::list::<Source>(c, &caller, &live)?;
+            let deleted = match editing {
+                true => {
+                    let q = ListQuery {
+                        deleted: true,
+                        ..live
+                    };
+                    crud::list::<Source>(c, &caller, &q)?.items
+                }
+                false => Vec::new(),
+            };
+            Ok((sources, deleted))
+        })
         .await
         .map_err(|e| fail(&chrome, e))?;
     render(&SourcesView {
         chrome,
         sources,
+        deleted,
         form,
-        errors,
+        errors: rejection.errors,
+        duplicate: rejection.duplicate,
     })
 }
 
@@ -175,7 +126,7 @@ async fn sources(chrome: Chrome, db: &State<Db>) -> Page {
         chrome,
         db,
         <SourceForm as Default>::default(),
-        FieldErrors::default(),
+        Rejection::default(),
     )
     .await
 }
@@ -185,48 +136,95 @@ async fn add_source(
     chrome: Chrome,
     db: &State<Db>,
     form: Form<SourceForm>,
-) -> Result<Redirect, HtmlError> {
+) -> std::result::Result<Redirect, HtmlError> {
     check_csrf(&chrome, &form.csrf)?;
-    chrome
-        .caller
-        .require(UserRole::Editor)
-        .map_err(|e| fail(&chrome, e))?;
+    editor(&chrome)?;
     let (caller, f) = (chrome.caller.clone(), form.clone());
     let outcome = db
-        .run(move |c| {
-            let mut e = FieldErrors::default();
-            let accessed_on = e.date("accessed_on", &f.accessed_on);
-            if !e.is_empty() {
-                return Ok(Err(e));
-            }
-            let source = Source {
-                title: f.title.clone(),
-                url: FieldErrors::text(&f.url),
-                accessed_on,
-            };
-            form_outcome(
-                crud::create(c, &caller, source),
-                "title",
-                "a source with this title is already registered",
-            )
-        })
+        .run(move |c| save_source(c, &caller, None, &f))
         .await
         .map_err(|e| fail(&chrome, e))?;
     match outcome {
-        Ok(()) => Ok(Redirect::to("/sources")),
-        Err(errors) => Err(rejected(
-            sources_page(chrome, db, form.into_inner(), errors).await,
-            Status::UnprocessableEntity,
-        )),
+        Ok(next) => Ok(Redirect::to(next)),
+        Err(rejection) => {
+            let status = rejection.status();
+            let page = sources_page(chrome, db, form.into_inner(), rejection).await;
+            Err(rejected(page, status))
+        }
     }
 }
 
-pub fn organisation_routes() -> Vec<Route> {
-    routes![relation_form, add_relation]
+#[derive(Template)]
+#[template(path = "source_form.html")]
+struct SourceFormView {
+    chrome: Chrome,
+    head: FormHead,
+    form: SourceForm,
+    errors: FieldErrors,
+}
+
+/// The edit form of one source.
+#[derive(Clone)]
+struct EditSource(String);
+
+impl LinkForm for EditSource {
+    type Fields = SourceForm;
+
+    fn context(&self, conn: &mut DbConn, caller: &Caller) -> Result<(FormHead, SourceForm)> {
+        caller.require(UserRole::Editor)?;
+        let source = crud::get::<Source>(conn, caller, &self.0)?.data;
+        let head = FormHead {
+            title: "links.edit_source",
+            action: format!("/sources/{}/edit", self.0),
+            back_url: "/sources".into(),
+            back_name: source.title.clone(),
+            duplicate: None,
+            delete: Some(format!("/sources/{}/delete", self.0)),
+        };
+        Ok((head, SourceForm::from_record(&source)))
+    }
+
+    fn save(
+        &self,
+        conn: &mut DbConn,
+        caller: &Caller,
+        form: &SourceForm,
+    ) -> Result<std::result::Result<String, Rejection>> {
+        save_source(conn, caller, Some(&self.0), form)
+    }
+
+    fn render(&self, p: FormParts<SourceForm>) -> Page {
+        render(&SourceFormView {
+            chrome: p.chrome,
+            head: p.head,
+            form: p.form,
+            errors: p.errors,
+        })
+    }
+
+    fn suggests_organisations(&self) -> bool {
+        false
+    }
+}
+
+#[get("/<id>/edit")]
+async fn edit_form(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
+    show(chrome, db, EditSource(id.into()), None).await
+}
+
+#[post("/<id>/edit", data = "<form>")]
+async fn update(
+    chrome: Chrome,
+    db: &State<Db>,
+    id: &str,
+    form: Form<SourceForm>,
+) -> std::result::Result<Redirect, HtmlError> {
+    let csrf = form.csrf.clone();
+    submit(chrome, db, EditSource(id.into()), &csrf, form.into_inner()).await
 }
 
 pub fn source_routes() -> Vec<Route> {
-    routes![sources, add_source]
+    routes![sources, add_source, edit_form, update]
 }
 
 pub const LABELS: super::i18n::Labels = &[

@@ -12,9 +12,12 @@ use crate::domain::*;
 use crate::error::Result;
 use crate::graph::{dependencies::Dependency, overlaps::StaffOverlap, Viewer};
 use crate::service::{audit, crud, Caller, ListQuery};
+use crate::web::removal::Removable;
 use crate::web::{amount, fail, period, render, Chrome, Page};
 
 pub struct PersonRow {
+    /// The affiliation's id, for its edit form.
+    pub id: String,
     pub name: Option<String>,
     pub role: Role,
     pub period: String,
@@ -22,11 +25,21 @@ pub struct PersonRow {
 }
 
 pub struct LinkRow {
+    /// The funding's or relation's id, for its edit form.
+    pub id: String,
     pub other_id: String,
     pub other_name: String,
     pub what: String,
     pub period: String,
     pub detail: String,
+}
+
+/// A deleted link of the organisation, offered to editors for restoring.
+pub struct DeletedRow {
+    /// `affiliations`, `fundings` or `relations`: where its restore route is.
+    pub path: &'static str,
+    pub id: String,
+    pub description: String,
 }
 
 pub struct SourceRow {
@@ -43,6 +56,7 @@ pub struct Facts {
     pub relations: Vec<LinkRow>,
     pub sources: Vec<SourceRow>,
     pub history: Vec<audit::Change>,
+    pub deleted: Vec<DeletedRow>,
 }
 
 #[derive(Template)]
@@ -101,6 +115,11 @@ impl ProfileView {
         v.as_ref()
             .map(|x| self.chrome.label(label(x), code(x)))
             .unwrap_or_default()
+    }
+
+    /// Edit links are for editors on a live organisation.
+    fn editing(&self) -> bool {
+        self.chrome.can_edit() && self.facts.record.deleted_at.is_none()
     }
 
     fn kind(&self) -> String {
@@ -167,6 +186,7 @@ fn load(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Facts> {
             None
         };
         people.push(PersonRow {
+            id: a.id.clone(),
             name,
             role: a.data.role,
             period: period(a.data.start, a.data.end),
@@ -208,6 +228,7 @@ fn load(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Facts> {
                 f.data.recipient_id.clone()
             };
             LinkRow {
+                id: f.id.clone(),
                 other_name: names.of(&other),
                 other_id: other,
                 what: if incoming { "←".into() } else { "→".into() },
@@ -234,6 +255,7 @@ fn load(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Facts> {
                 r.data.source_id.clone()
             };
             LinkRow {
+                id: r.id.clone(),
                 other_name: names.of(&other),
                 other_id: other,
                 what: format!(
@@ -250,7 +272,12 @@ fn load(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Facts> {
             }
         })
         .collect();
+    let deleted = match caller.require(UserRole::Editor) {
+        Ok(()) => deleted_links(conn, caller, id)?,
+        Err(_) => Vec::new(),
+    };
     Ok(Facts {
+        deleted,
         record,
         parent,
         hidden_people: !signed_in,
@@ -260,6 +287,40 @@ fn load(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Facts> {
         sources,
         history,
     })
+}
+
+/// The organisation's deleted roles, fundings and relations, newest first.
+fn deleted_links(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Vec<DeletedRow>> {
+    fn rows<R: Removable>(
+        conn: &mut DbConn,
+        caller: &Caller,
+        query: &ListQuery,
+        path: &'static str,
+    ) -> Result<Vec<(String, DeletedRow)>> {
+        let found = crud::list::<R>(conn, caller, query)?.items;
+        Ok(found
+            .into_iter()
+            .map(|r| {
+                let row = DeletedRow {
+                    path,
+                    description: r.data.describe(conn),
+                    id: r.id,
+                };
+                (r.deleted_at.unwrap_or_default(), row)
+            })
+            .collect())
+    }
+    let query = ListQuery {
+        organisation: Some(id.to_string()),
+        deleted: true,
+        limit: Some(50),
+        ..ListQuery::default()
+    };
+    let mut all = rows::<Affiliation>(conn, caller, &query, "affiliations")?;
+    all.extend(rows::<Funding>(conn, caller, &query, "fundings")?);
+    all.extend(rows::<Relation>(conn, caller, &query, "relations")?);
+    all.sort_by(|a, b| b.0.cmp(&a.0));
+    Ok(all.into_iter().map(|(_, row)| row).collect())
 }
 
 #[get("/<id>", rank = 2)]

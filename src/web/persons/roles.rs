@@ -6,6 +6,7 @@ use crate::web::period;
 /// One of the person's affiliations as shown in "roles over time".
 #[derive(Debug, Clone)]
 pub struct RoleRow {
+    pub affiliation_id: String,
     pub organisation_id: String,
     pub organisation_name: String,
     pub organisation_kind: OrgKind,
@@ -109,6 +110,7 @@ mod tests {
     fn role(org: &str, kind: OrgKind, role: Role, start: &str, end: &str) -> RoleRow {
         let date = |s: &str| (!s.is_empty()).then(|| s.parse().unwrap());
         RoleRow {
+            affiliation_id: String::new(),
             organisation_id: org.into(),
             organisation_name: org.into(),
             organisation_kind: kind,

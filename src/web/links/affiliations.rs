@@ -1,0 +1,436 @@
+//! Roles of persons at organisations (affiliations): a new person with a role from an
+//! organisation's page, a role at another organisation from a person's page (that is how
+//! a tandem gets recorded), and editing a role.
+use askama::Template;
+use diesel::Connection;
+use rocket::form::{Form, FromForm};
+use rocket::response::Redirect;
+use rocket::{get, post, routes, Route, State};
+
+use super::{show, submit, FormParts, LinkForm};
+use crate::app::Db;
+use crate::db::DbConn;
+use crate::domain::*;
+use crate::error::{Error, Result};
+use crate::service::{crud, Caller};
+use crate::web::forms::{form_outcome, FieldErrors, FormHead, Rejection};
+use crate::web::organisations::resolve_organisation;
+use crate::web::removal::organisation_name;
+use crate::web::{render, Chrome, HtmlError, Page};
+
+/// The role form as typed. The person fields are used when a new person is added, the
+/// organisation field when a role is added from a person's page.
+#[derive(Debug, Default, Clone, FromForm)]
+pub struct RoleForm {
+    #[field(default = String::new())]
+    pub csrf: String,
+    #[field(default = String::new())]
+    pub display_name: String,
+    #[field(default = String::new())]
+    pub visibility: String,
+    #[field(default = false)]
+    pub is_pseudonym: bool,
+    #[field(default = String::new())]
+    pub organisation: String,
+    #[field(default = String::new())]
+    pub role: String,
+    #[field(default = String::new())]
+    pub title: String,
+    #[field(default = String::new())]
+    pub start: String,
+    #[field(default = String::new())]
+    pub end: String,
+    #[field(default = false)]
+    pub paid: bool,
+    #[field(default = false)]
+    pub project_bound: bool,
+    pub fields_of_work: Vec<String>,
+}
+
+impl RoleForm {
+    fn from_record(a: &Affiliation) -> RoleForm {
+        RoleForm {
+            role: a.role.as_str().into(),
+            title: a.title.clone().unwrap_or_default(),
+            start: a.start.map(|d| d.to_string()).unwrap_or_default(),
+            end: a.end.map(|d| d.to_string()).unwrap_or_default(),
+            paid: a.paid == Some(true),
+            project_bound: a.project_bound,
+            fields_of_work: a
+                .fields_of_work
+                .iter()
+                .map(|f| f.as_str().to_string())
+                .collect(),
+            ..<RoleForm as Default>::default()
+        }
+    }
+
+    /// The affiliation with the form's role fields; what the form does not show (the
+    /// funding it is paid from, citations) is kept from `keep`.
+    fn affiliation(
+        &self,
+        e: &mut FieldErrors,
+        person_id: String,
+        organisation_id: String,
+        keep: Option<&Affiliation>,
+    ) -> Affiliation {
+        let role = e.choice::<Role>("role", &self.role);
+        if self.role.trim().is_empty() {
+            e.add("role", "is required");
+        }
+        Affiliation {
+            person_id,
+            organisation_id,
+            role: role.unwrap_or(Role::Member),
+            title: FieldErrors::text(&self.title),
+            start: e.date("start", &self.start),
+            end: e.date("end", &self.end),
+            paid: Some(self.paid),
+            project_bound: self.project_bound,
+            fields_of_work: e.choices("fields_of_work", &self.fields_of_work),
+            funding_id: keep.and_then(|k| k.funding_id.clone()),
+            citations: keep.map(|k| k.citations.clone()).unwrap_or_default(),
+        }
+    }
+
+    fn person(&self, e: &mut FieldErrors) -> Person {
+        Person {
+            display_name: self.display_name.clone(),
+            is_pseudonym: self.is_pseudonym,
+            visibility: e
+                .choice::<Visibility>("visibility", &self.visibility)
+                .unwrap_or(Visibility::Restricted),
+            notes: None,
+            citations: Vec::new(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "role_form.html")]
+struct RoleView {
+    chrome: Chrome,
+    head: FormHead,
+    /// Shows the fields of a new person.
+    new_person: bool,
+    /// Shows the organisation search field.
+    pick_organisation: bool,
+    form: RoleForm,
+    errors: FieldErrors,
+    names: Vec<String>,
+}
+
+impl RoleView {
+    fn has(&self, value: &str) -> bool {
+        self.form.fields_of_work.iter().any(|v| v == value)
+    }
+}
+
+/// Where a role form is, which decides its fields and what a save does.
+#[derive(Clone)]
+enum Place {
+    /// A new person with a role at this organisation.
+    NewPerson { organisation: String },
+    /// A role of this person at an organisation chosen on the form.
+    ForPerson { person: String },
+    /// This affiliation, edited.
+    Edit { affiliation: String },
+}
+
+struct Context {
+    head: FormHead,
+    form: RoleForm,
+}
+
+/// The heading, the way back and the stored values for a role form at `place`.
+fn context(conn: &mut DbConn, caller: &Caller, place: &Place) -> Result<Context> {
+    caller.require(UserRole::Editor)?;
+    let head = |title, action: String, back_url: String, back_name| FormHead {
+        title,
+        action,
+        back_url,
+        back_name,
+        duplicate: None,
+        delete: None,
+    };
+    Ok(match place {
+        Place::NewPerson { organisation } => {
+            let name = crud::get::<Organisation>(conn, caller, organisation)?
+                .data
+                .name;
+            Context {
+                head: head(
+                    "profile.add_person",
+                    format!("/organisations/{organisation}/people/new"),
+                    format!("/organisations/{organisation}"),
+                    name,
+                ),
+                form: RoleForm {
+                    visibility: Visibility::Restricted.as_str().into(),
+                    ..<RoleForm as Default>::default()
+                },
+            }
+        }
+        Place::ForPerson { person } => {
+            let name = crud::get::<Person>(conn, caller, person)?.data.display_name;
+            Context {
+                head: head(
+                    "links.add_role",
+                    format!("/persons/{person}/roles/new"),
+                    format!("/persons/{person}"),
+                    name,
+                ),
+                form: <RoleForm as Default>::default(),
+            }
+        }
+        Place::Edit { affiliation } => {
+            let a = crud::get::<Affiliation>(conn, caller, affiliation)?.data;
+            let person = crud::get::<Person>(conn, caller, &a.person_id)?.data;
+            let org = organisation_name(conn, &a.organisation_id);
+            Context {
+                head: FormHead {
+                    delete: Some(format!("/affiliations/{affiliation}/delete")),
+                    ..head(
+                        "links.edit_role",
+                        format!("/affiliations/{affiliation}/edit"),
+                        format!("/organisations/{}", a.organisation_id),
+                        format!("{} – {org}", person.display_name),
+                    )
+                },
+                form: RoleForm::from_record(&a),
+            }
+        }
+    })
+}
+
+/// Saves the form at `place`; returns the page to go to, or why it was not saved.
+fn save(
+    conn: &mut DbConn,
+    caller: &Caller,
+    place: &Place,
+    f: &RoleForm,
+) -> Result<std::result::Result<String, Rejection>> {
+    let mut e = FieldErrors::default();
+    match place {
+        Place::NewPerson { organisation } => {
+            let person = f.person(&mut e);
+            let draft = f.affiliation(&mut e, String::new(), organisation.clone(), None);
+            if !e.is_empty() {
+                return Ok(Err(e.into()));
+            }
+            // The person and the role are saved together or not at all.
+            let saved = conn.transaction(|c| {
+                let person = form_outcome(
+                    crud::create(c, caller, person),
+                    "display_name",
+                    "a person with this name is already registered",
+                )?;
+                let person_id = match person {
+                    Ok(id) => id,
+                    Err(mut rejection) => {
+                        rejection.duplicate =
+                            rejection.duplicate.map(|id| format!("/persons/{id}"));
+                        return Ok(Err(rejection));
+                    }
+                };
+                let affiliation = Affiliation { person_id, ..draft };
+                let outcome = form_outcome(
+                    crud::create(c, caller, affiliation),
+                    "role",
+                    "this role is already registered",
+                )?;
+                match outcome {
+                    Ok(_) => Ok(Ok(format!("/organisations/{organisation}"))),
+                    // An error rolls the new person back with the refused role.
+                    Err(rejection) => Err(Error::Validation(rejection.errors.0)),
+                }
+            });
+            match saved {
+                Err(Error::Validation(list)) => Ok(Err(FieldErrors(list).into())),
+                other => other,
+            }
+        }
+        Place::ForPerson { person } => {
+            let organisation = resolve_organisation(conn, "organisation", &f.organisation, &mut e);
+            if f.organisation.trim().is_empty() {
+                e.add("organisation", "is required");
+            }
+            let affiliation = f.affiliation(
+                &mut e,
+                person.clone(),
+                organisation.unwrap_or_default(),
+                None,
+            );
+            if !e.is_empty() {
+                return Ok(Err(e.into()));
+            }
+            let outcome = form_outcome(
+                crud::create(conn, caller, affiliation),
+                "organisation",
+                "this role is already registered",
+            )?;
+            Ok(outcome
+                .map(|_| format!("/persons/{person}"))
+                .map_err(|r| to_edit_page(r, "organisation_id", "organisation")))
+        }
+        Place::Edit { affiliation: id } => {
+            let keep = crud::get::<Affiliation>(conn, caller, id)?.data;
+            let affiliation = f.affiliation(
+                &mut e,
+                keep.person_id.clone(),
+                keep.organisation_id.clone(),
+                Some(&keep),
+            );
+            if !e.is_empty() {
+                return Ok(Err(e.into()));
+            }
+            let outcome = form_outcome(
+                crud::update(conn, caller, id, affiliation),
+                "role",
+                "this role is already registered",
+            )?;
+            Ok(outcome
+                .map(|_| format!("/organisations/{}", keep.organisation_id))
+                .map_err(|r| to_edit_page(r, "organisation_id", "organisation")))
+        }
+    }
+}
+
+/// A rejected affiliation: the duplicate becomes a link to its edit page, and a record
+/// field name becomes the form's field name.
+fn to_edit_page(mut r: Rejection, record_field: &str, form_field: &str) -> Rejection {
+    r.duplicate = r.duplicate.map(|id| format!("/affiliations/{id}/edit"));
+    r.errors.rename(record_field, form_field);
+    r
+}
+
+impl LinkForm for Place {
+    type Fields = RoleForm;
+
+    fn context(&self, conn: &mut DbConn, caller: &Caller) -> Result<(FormHead, RoleForm)> {
+        let Context { head, form } = context(conn, caller, self)?;
+        Ok((head, form))
+    }
+
+    fn save(
+        &self,
+        conn: &mut DbConn,
+        caller: &Caller,
+        form: &RoleForm,
+    ) -> Result<std::result::Result<String, Rejection>> {
+        save(conn, caller, self, form)
+    }
+
+    fn render(&self, p: FormParts<RoleForm>) -> Page {
+        render(&RoleView {
+            chrome: p.chrome,
+            head: p.head,
+            new_person: matches!(self, Place::NewPerson { .. }),
+            pick_organisation: self.suggests_organisations(),
+            form: p.form,
+            errors: p.errors,
+            names: p.names,
+        })
+    }
+
+    fn suggests_organisations(&self) -> bool {
+        matches!(self, Place::ForPerson { .. })
+    }
+}
+
+#[get("/organisations/<id>/people/new")]
+async fn new_person_form(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
+    show(
+        chrome,
+        db,
+        Place::NewPerson {
+            organisation: id.into(),
+        },
+        None,
+    )
+    .await
+}
+
+#[post("/organisations/<id>/people/new", data = "<form>")]
+async fn add_new_person(
+    chrome: Chrome,
+    db: &State<Db>,
+    id: &str,
+    form: Form<RoleForm>,
+) -> Result<Redirect, HtmlError> {
+    submit(
+        chrome,
+        db,
+        Place::NewPerson {
+            organisation: id.into(),
+        },
+        &form.csrf.clone(),
+        form.into_inner(),
+    )
+    .await
+}
+
+#[get("/persons/<id>/roles/new")]
+async fn role_form(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
+    show(chrome, db, Place::ForPerson { person: id.into() }, None).await
+}
+
+#[post("/persons/<id>/roles/new", data = "<form>")]
+async fn add_role(
+    chrome: Chrome,
+    db: &State<Db>,
+    id: &str,
+    form: Form<RoleForm>,
+) -> Result<Redirect, HtmlError> {
+    submit(
+        chrome,
+        db,
+        Place::ForPerson { person: id.into() },
+        &form.csrf.clone(),
+        form.into_inner(),
+    )
+    .await
+}
+
+#[get("/affiliations/<id>/edit")]
+async fn edit_form(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
+    show(
+        chrome,
+        db,
+        Place::Edit {
+            affiliation: id.into(),
+        },
+        None,
+    )
+    .await
+}
+
+#[post("/affiliations/<id>/edit", data = "<form>")]
+async fn update(
+    chrome: Chrome,
+    db: &State<Db>,
+    id: &str,
+    form: Form<RoleForm>,
+) -> Result<Redirect, HtmlError> {
+    submit(
+        chrome,
+        db,
+        Place::Edit {
+            affiliation: id.into(),
+        },
+        &form.csrf.clone(),
+        form.into_inner(),
+    )
+    .await
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![
+        new_person_form,
+        add_new_person,
+        role_form,
+        add_role,
+        edit_form,
+        update
+    ]
+}

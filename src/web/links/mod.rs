@@ -1,0 +1,179 @@
+//! Forms for the links between records: roles of persons (affiliations), fundings and
+//! relations. Each is added from a record's page, edited on its own form, and deleted or
+//! restored through `web::removal`.
+mod affiliations;
+mod fundings;
+mod relations;
+
+use rocket::http::Status;
+use rocket::response::Redirect;
+use rocket::Route;
+
+use super::auth::check_csrf;
+use super::forms::{FieldErrors, FormHead, Rejection};
+use super::i18n::Labels;
+use super::organisations::organisation_names;
+use super::{fail, Chrome, HtmlError, Page};
+use crate::app::Db;
+use crate::db::DbConn;
+use crate::domain::UserRole;
+use crate::error::Result;
+use crate::service::Caller;
+
+/// Where a link form is (e.g. "a new funding for this recipient", "this relation") and
+/// what it does there. The generic `show` and `submit` below drive every link form.
+pub(crate) trait LinkForm: Clone + Send + 'static {
+    /// The form's fields as typed, so a rejected form comes back unchanged.
+    type Fields: Clone + Send + 'static;
+
+    /// The heading, the way back and the stored (or default) values.
+    fn context(&self, conn: &mut DbConn, caller: &Caller) -> Result<(FormHead, Self::Fields)>;
+    /// Saves the fields; returns the page to go to next, or why nothing was saved.
+    fn save(
+        &self,
+        conn: &mut DbConn,
+        caller: &Caller,
+        fields: &Self::Fields,
+    ) -> Result<std::result::Result<String, Rejection>>;
+    /// The page with the form.
+    fn render(&self, view: FormParts<Self::Fields>) -> Page;
+    /// Whether the form has an organisation search field with suggestions.
+    fn suggests_organisations(&self) -> bool {
+        true
+    }
+}
+
+/// What a link form page is made of.
+pub(crate) struct FormParts<F> {
+    pub chrome: Chrome,
+    pub head: FormHead,
+    pub form: F,
+    pub errors: FieldErrors,
+    pub names: Vec<String>,
+}
+
+/// Editors only: the 401/403 page otherwise.
+pub(crate) fn editor(chrome: &Chrome) -> std::result::Result<(), HtmlError> {
+    chrome
+        .caller
+        .require(UserRole::Editor)
+        .map_err(|e| fail(chrome, e))
+}
+
+/// Re-renders a form with its field errors and the status that fits them.
+pub(crate) fn rejected(page: Page, status: Status) -> HtmlError {
+    match page {
+        Ok(html) => HtmlError {
+            status,
+            html: html.0,
+        },
+        Err(e) => e,
+    }
+}
+
+/// The form at `place`: empty or stored values, or what was typed with why it was refused.
+pub(crate) async fn show<P: LinkForm>(
+    chrome: Chrome,
+    db: &Db,
+    place: P,
+    typed: Option<(P::Fields, Rejection)>,
+) -> Page {
+    let (caller, p) = (chrome.caller.clone(), place.clone());
+    let (mut head, stored) = db
+        .run(move |c| p.context(c, &caller))
+        .await
+        .map_err(|e| fail(&chrome, e))?;
+    let names = match place.suggests_organisations() {
+        true => organisation_names(db).await,
+        false => Vec::new(),
+    };
+    match typed {
+        None => place.render(FormParts {
+            chrome,
+            head,
+            form: stored,
+            errors: FieldErrors::default(),
+            names,
+        }),
+        Some((form, rejection)) => {
+            let status = rejection.status();
+            head.duplicate = rejection.duplicate;
+            let page = place.render(FormParts {
+                chrome,
+                head,
+                form,
+                errors: rejection.errors,
+                names,
+            });
+            Err(rejected(page, status))
+        }
+    }
+}
+
+/// Saves a posted form (after the CSRF and role checks) and goes on, or shows it again.
+pub(crate) async fn submit<P: LinkForm>(
+    chrome: Chrome,
+    db: &Db,
+    place: P,
+    csrf: &str,
+    form: P::Fields,
+) -> std::result::Result<Redirect, HtmlError> {
+    check_csrf(&chrome, csrf)?;
+    editor(&chrome)?;
+    let (caller, p, f) = (chrome.caller.clone(), place.clone(), form.clone());
+    let outcome = db
+        .run(move |c| p.save(c, &caller, &f))
+        .await
+        .map_err(|e| fail(&chrome, e))?;
+    match outcome {
+        Ok(next) => Ok(Redirect::to(next)),
+        Err(rejection) => match show(chrome, db, place, Some((form, rejection))).await {
+            Err(page) => Err(page),
+            // Not reached: a rejected form always comes back with an error status.
+            Ok(page) => Err(rejected(Ok(page), Status::UnprocessableEntity)),
+        },
+    }
+}
+
+/// All link form routes; their paths are absolute, so they are mounted at `/`.
+pub fn routes() -> Vec<Route> {
+    let mut routes = affiliations::routes();
+    routes.extend(fundings::routes());
+    routes.extend(relations::routes());
+    routes
+}
+
+pub const LABELS: Labels = &[
+    ("links.add_role", "Rolle hinzufügen", "Add a role"),
+    ("links.edit_role", "Rolle bearbeiten", "Edit role"),
+    ("links.edit_funding", "Förderung bearbeiten", "Edit funding"),
+    (
+        "links.edit_relation",
+        "Beziehung bearbeiten",
+        "Edit relation",
+    ),
+    ("links.edit_source", "Quelle bearbeiten", "Edit source"),
+    ("links.edit", "bearbeiten", "edit"),
+    ("links.title", "Bezeichnung der Rolle", "Title of the role"),
+    ("links.purpose", "Zweck", "Purpose"),
+    ("links.project_bound", "projektgebunden", "project-bound"),
+    (
+        "links.organisation_hint",
+        "Name oder Kurzname; Vorschläge beim Tippen",
+        "Name or short name; suggestions while typing",
+    ),
+    (
+        "links.amount_hint",
+        "Ein Betrag oder eine Spanne in Euro, z. B. 30.000 – 70.000",
+        "One amount or a range in euros, e.g. 30.000 – 70.000",
+    ),
+    ("links.deleted", "Gelöschte Einträge", "Deleted entries"),
+    (
+        "form.duplicate_record",
+        "Dieser Eintrag ist schon vorhanden:",
+        "This entry already exists:",
+    ),
+    ("form.existing", "vorhandener Eintrag", "existing entry"),
+    ("form.back", "Zurück", "Back"),
+    ("persons.new", "Neue Person", "New person"),
+];

@@ -1,0 +1,241 @@
+//! Delete with confirmation and restore, the same for every kind of record: a page that
+//! asks, a post that soft-deletes, a post that restores, each back to the record's page.
+use askama::Template;
+use rocket::response::Redirect;
+
+use super::auth::check_csrf;
+use super::{fail, render, Chrome, HtmlError, Page};
+use crate::app::Db;
+use crate::db::DbConn;
+use crate::domain::*;
+use crate::error::{Error, Result};
+use crate::service::{crud, Caller, Resource};
+
+/// A record that the web pages can delete and restore.
+pub(crate) trait Removable: Resource {
+    /// Where the record is shown; delete and restore go back there.
+    fn home(&self) -> String;
+    /// What the confirmation page names, e.g. "Stiftung EVZ → Romano Drom e.V.".
+    fn describe(&self, conn: &mut DbConn) -> String;
+}
+
+/// An organisation's name for descriptions (its id if it cannot be read).
+pub(crate) fn organisation_name(conn: &mut DbConn, id: &str) -> String {
+    crud::get::<Organisation>(conn, &Caller::System, id)
+        .map(|r| r.data.name)
+        .unwrap_or_else(|_| id.to_string())
+}
+
+impl Removable for Organisation {
+    fn home(&self) -> String {
+        // Organisations are their own page; the id is filled in by the caller.
+        String::new()
+    }
+    fn describe(&self, _: &mut DbConn) -> String {
+        self.name.clone()
+    }
+}
+
+impl Removable for Person {
+    fn home(&self) -> String {
+        String::new()
+    }
+    fn describe(&self, _: &mut DbConn) -> String {
+        self.display_name.clone()
+    }
+}
+
+impl Removable for Affiliation {
+    fn home(&self) -> String {
+        format!("/organisations/{}", self.organisation_id)
+    }
+    fn describe(&self, conn: &mut DbConn) -> String {
+        let person = crud::get::<Person>(conn, &Caller::System, &self.person_id)
+            .map(|p| p.data.display_name)
+            .unwrap_or_default();
+        let org = organisation_name(conn, &self.organisation_id);
+        format!("{person} – {} – {org}", self.role.label_de())
+    }
+}
+
+impl Removable for Funding {
+    fn home(&self) -> String {
+        format!("/organisations/{}", self.recipient_id)
+    }
+    fn describe(&self, conn: &mut DbConn) -> String {
+        let funder = organisation_name(conn, &self.funder_id);
+        let recipient = organisation_name(conn, &self.recipient_id);
+        let amount = super::amount(self.amount_min, self.amount_max, &self.currency);
+        let period = super::period(self.start, self.end);
+        format!("{funder} → {recipient}: {amount}, {period}")
+    }
+}
+
+impl Removable for Relation {
+    fn home(&self) -> String {
+        format!("/organisations/{}", self.source_id)
+    }
+    fn describe(&self, conn: &mut DbConn) -> String {
+        let source = organisation_name(conn, &self.source_id);
+        let target = organisation_name(conn, &self.target_id);
+        format!("{source} – {} – {target}", self.kind.label_de())
+    }
+}
+
+impl Removable for Source {
+    fn home(&self) -> String {
+        "/sources".into()
+    }
+    fn describe(&self, _: &mut DbConn) -> String {
+        self.title.clone()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "confirm_delete.html")]
+struct ConfirmView {
+    chrome: Chrome,
+    action: String,
+    name: String,
+    back: String,
+}
+
+/// The page of a record, given its URL prefix (`/organisations`) and the record.
+fn home_of<R: Removable>(prefix: &str, id: &str, record: &R) -> String {
+    match record.home() {
+        home if home.is_empty() => format!("{prefix}/{id}"),
+        home => home,
+    }
+}
+
+/// Loads a record for an editor, deleted or not.
+fn load_for_editor<R: Removable>(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<R> {
+    caller.require(UserRole::Editor)?;
+    match crud::load_full::<R>(conn, id)? {
+        Some(r) => Ok(r.data),
+        None => Err(Error::NotFound {
+            kind: R::KIND,
+            id: id.into(),
+        }),
+    }
+}
+
+/// "Really delete?" with the record named and a way back.
+pub(crate) async fn confirm<R: Removable>(chrome: Chrome, db: &Db, prefix: &str, id: &str) -> Page {
+    let (caller, key) = (chrome.caller.clone(), id.to_string());
+    let (name, home) = {
+        let prefix = prefix.to_string();
+        db.run(move |c| {
+            caller.require(UserRole::Editor)?;
+            let record = crud::get::<R>(c, &caller, &key)?;
+            let home = home_of(&prefix, &key, &record.data);
+            Ok((record.data.describe(c), home))
+        })
+        .await
+        .map_err(|e| fail(&chrome, e))?
+    };
+    render(&ConfirmView {
+        chrome,
+        action: format!("{prefix}/{id}/delete"),
+        name,
+        back: home,
+    })
+}
+
+/// Soft-deletes (or restores) a record from a form post with a valid CSRF token, then
+/// goes back to the record's page.
+pub(crate) async fn delete_or_restore<R: Removable>(
+    chrome: Chrome,
+    db: &Db,
+    prefix: &str,
+    id: &str,
+    csrf: &str,
+    restore: bool,
+) -> Result<Redirect, HtmlError> {
+    check_csrf(&chrome, csrf)?;
+    let (caller, key, prefix) = (chrome.caller.clone(), id.to_string(), prefix.to_string());
+    let home = db
+        .run(move |c| {
+            let record = load_for_editor::<R>(c, &caller, &key)?;
+            match restore {
+                true => crud::restore::<R>(c, &caller, &key).map(|_| ())?,
+                false => crud::delete::<R>(c, &caller, &key)?,
+            }
+            Ok(home_of(&prefix, &key, &record))
+        })
+        .await
+        .map_err(|e| fail(&chrome, e))?;
+    Ok(Redirect::to(home))
+}
+
+/// The three removal routes of one kind of record, mounted under `$prefix`.
+macro_rules! removal_routes {
+    ($module:ident, $prefix:literal, $ty:ty) => {
+        pub(crate) mod $module {
+            use rocket::form::Form;
+            use rocket::response::Redirect;
+            use rocket::{get, post, routes, Route, State};
+
+            use crate::app::Db;
+            use crate::web::organisations::CsrfOnly;
+            use crate::web::removal::{confirm, delete_or_restore};
+            use crate::web::{Chrome, HtmlError, Page};
+
+            #[get("/<id>/delete")]
+            async fn confirm_delete(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
+                confirm::<$ty>(chrome, db, $prefix, id).await
+            }
+
+            #[post("/<id>/delete", data = "<form>")]
+            async fn delete(
+                chrome: Chrome,
+                db: &State<Db>,
+                id: &str,
+                form: Form<CsrfOnly>,
+            ) -> Result<Redirect, HtmlError> {
+                delete_or_restore::<$ty>(chrome, db, $prefix, id, &form.csrf, false).await
+            }
+
+            #[post("/<id>/restore", data = "<form>")]
+            async fn restore(
+                chrome: Chrome,
+                db: &State<Db>,
+                id: &str,
+                form: Form<CsrfOnly>,
+            ) -> Result<Redirect, HtmlError> {
+                delete_or_restore::<$ty>(chrome, db, $prefix, id, &form.csrf, true).await
+            }
+
+            pub fn routes() -> Vec<Route> {
+                routes![confirm_delete, delete, restore]
+            }
+        }
+    };
+}
+
+removal_routes!(
+    organisation_removal,
+    "/organisations",
+    crate::domain::Organisation
+);
+removal_routes!(person_removal, "/persons", crate::domain::Person);
+removal_routes!(
+    affiliation_removal,
+    "/affiliations",
+    crate::domain::Affiliation
+);
+removal_routes!(funding_removal, "/fundings", crate::domain::Funding);
+removal_routes!(relation_removal, "/relations", crate::domain::Relation);
+removal_routes!(source_removal, "/sources", crate::domain::Source);
+
+/// Every removal route, each with the prefix it must be mounted at.
+pub(crate) fn mounts() -> Vec<(&'static str, Vec<rocket::Route>)> {
+    vec![
+        ("/organisations", organisation_removal::routes()),
+        ("/persons", person_removal::routes()),
+        ("/affiliations", affiliation_removal::routes()),
+        ("/fundings", funding_removal::routes()),
+        ("/relations", relation_removal::routes()),
+        ("/sources", source_removal::routes()),
+    ]
+}
