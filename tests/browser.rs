@@ -221,6 +221,13 @@ async fn journey(c: &Client, base: &str) {
     );
     shot(c, "profile").await;
 
+    // Correct the amount on the funding's edit form.
+    click(c, "#funding a.edit-link").await;
+    text_with(c, "h1", "Förderung bearbeiten").await;
+    fill(c, "#amount", "25.000").await;
+    click(c, "#save").await;
+    text_with(c, "#funding", "25.000 EUR").await;
+
     c.goto(&format!("{base}/organisations/new"))
         .await
         .expect("form");
