@@ -149,6 +149,9 @@ fn edit_a_role_and_see_it_on_the_profile(app: &TestApp) {
     assert_eq!(actions(app, &fx.affiliation), ["create", "update"]);
 }
 
+/// An edit form, the fields posted to it, and the field that must show an error.
+type EditCase = (String, Vec<(&'static str, &'static str)>, &'static str);
+
 fn bad_input_on_an_edit_form_is_kept_and_changes_nothing(app: &TestApp) {
     let fx = fixture(app);
     let before = (
@@ -158,7 +161,7 @@ fn bad_input_on_an_edit_form_is_kept_and_changes_nothing(app: &TestApp) {
         fx.record("sources", &fx.source),
     );
     let changes = app.snapshot();
-    let cases: [(String, Vec<(&str, &str)>, &str); 4] = [
+    let cases: [EditCase; 4] = [
         (
             format!("/affiliations/{}/edit", fx.affiliation),
             vec![("role", "chair"), ("start", "2020"), ("end", "2019")],

@@ -3,13 +3,12 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use rocket::form::{Form, FromForm};
-use rocket::response::Redirect;
-use rocket::{get, post, routes, Route, State};
+use rocket::form::FromForm;
+use rocket::{get, routes, Route, State};
 
 use super::forms::{form_outcome, FieldErrors, FormHead, Rejection};
 use super::i18n::Labels;
-use super::links::{show, submit, FormParts, LinkForm};
+use super::links::{form_routes, FormParts, LinkForm};
 use super::{fail, render, Chrome, HtmlError, Page};
 use crate::app::Db;
 use crate::db::DbConn;
@@ -380,36 +379,10 @@ impl LinkForm for Place {
     }
 }
 
-#[get("/new")]
-async fn new_form(chrome: Chrome, db: &State<Db>) -> Page {
-    show(chrome, db, Place::New, None).await
-}
-
-#[post("/new", data = "<form>")]
-async fn create(
-    chrome: Chrome,
-    db: &State<Db>,
-    form: Form<PersonForm>,
-) -> Result<Redirect, HtmlError> {
-    let csrf = form.csrf.clone();
-    submit(chrome, db, Place::New, &csrf, form.into_inner()).await
-}
-
-#[get("/<id>/edit")]
-async fn edit_form(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
-    show(chrome, db, Place::Edit(id.into()), None).await
-}
-
-#[post("/<id>/edit", data = "<form>")]
-async fn update(
-    chrome: Chrome,
-    db: &State<Db>,
-    id: &str,
-    form: Form<PersonForm>,
-) -> Result<Redirect, HtmlError> {
-    let csrf = form.csrf.clone();
-    submit(chrome, db, Place::Edit(id.into()), &csrf, form.into_inner()).await
-}
+form_routes!(new_form, create, "/new", PersonForm, || Place::New);
+form_routes!(edit_form, update, "/<id>/edit", PersonForm, |id| {
+    Place::Edit(id.into())
+});
 
 pub fn routes() -> Vec<Route> {
     routes![list, profile, new_form, create, edit_form, update]

@@ -6,7 +6,7 @@ use rocket::{get, post, routes, Route, State};
 
 use super::auth::check_csrf;
 use super::forms::{form_outcome, FieldErrors, FormHead, Rejection};
-use super::links::{editor, rejected, show, submit, FormParts, LinkForm};
+use super::links::{editor, form_routes, rejected, FormParts, LinkForm};
 use super::{fail, render, Chrome, HtmlError, Page};
 use crate::app::Db;
 use crate::db::DbConn;
@@ -207,21 +207,13 @@ impl LinkForm for EditSource {
     }
 }
 
-#[get("/<id>/edit")]
-async fn edit_form(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
-    show(chrome, db, EditSource(id.into()), None).await
-}
-
-#[post("/<id>/edit", data = "<form>")]
-async fn update(
-    chrome: Chrome,
-    db: &State<Db>,
-    id: &str,
-    form: Form<SourceForm>,
-) -> std::result::Result<Redirect, HtmlError> {
-    let csrf = form.csrf.clone();
-    submit(chrome, db, EditSource(id.into()), &csrf, form.into_inner()).await
-}
+form_routes!(
+    edit_form,
+    update,
+    "/<id>/edit",
+    SourceForm,
+    |id| EditSource(id.into())
+);
 
 pub fn source_routes() -> Vec<Route> {
     routes![sources, add_source, edit_form, update]

@@ -3,12 +3,10 @@
 //! a tandem gets recorded), and editing a role.
 use askama::Template;
 use diesel::Connection;
-use rocket::form::{Form, FromForm};
-use rocket::response::Redirect;
-use rocket::{get, post, routes, Route, State};
+use rocket::form::FromForm;
+use rocket::{routes, Route};
 
-use super::{show, submit, FormParts, LinkForm};
-use crate::app::Db;
+use super::{form_routes, FormParts, LinkForm};
 use crate::db::DbConn;
 use crate::domain::*;
 use crate::error::{Error, Result};
@@ -16,7 +14,7 @@ use crate::service::{crud, Caller};
 use crate::web::forms::{form_outcome, FieldErrors, FormHead, Rejection};
 use crate::web::organisations::resolve_organisation;
 use crate::web::removal::organisation_name;
-use crate::web::{render, Chrome, HtmlError, Page};
+use crate::web::{render, Chrome, Page};
 
 /// The role form as typed. The person fields are used when a new person is added, the
 /// organisation field when a role is added from a person's page.
@@ -338,91 +336,31 @@ impl LinkForm for Place {
     }
 }
 
-#[get("/organisations/<id>/people/new")]
-async fn new_person_form(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
-    show(
-        chrome,
-        db,
-        Place::NewPerson {
-            organisation: id.into(),
-        },
-        None,
-    )
-    .await
-}
-
-#[post("/organisations/<id>/people/new", data = "<form>")]
-async fn add_new_person(
-    chrome: Chrome,
-    db: &State<Db>,
-    id: &str,
-    form: Form<RoleForm>,
-) -> Result<Redirect, HtmlError> {
-    submit(
-        chrome,
-        db,
-        Place::NewPerson {
-            organisation: id.into(),
-        },
-        &form.csrf.clone(),
-        form.into_inner(),
-    )
-    .await
-}
-
-#[get("/persons/<id>/roles/new")]
-async fn role_form(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
-    show(chrome, db, Place::ForPerson { person: id.into() }, None).await
-}
-
-#[post("/persons/<id>/roles/new", data = "<form>")]
-async fn add_role(
-    chrome: Chrome,
-    db: &State<Db>,
-    id: &str,
-    form: Form<RoleForm>,
-) -> Result<Redirect, HtmlError> {
-    submit(
-        chrome,
-        db,
-        Place::ForPerson { person: id.into() },
-        &form.csrf.clone(),
-        form.into_inner(),
-    )
-    .await
-}
-
-#[get("/affiliations/<id>/edit")]
-async fn edit_form(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
-    show(
-        chrome,
-        db,
-        Place::Edit {
-            affiliation: id.into(),
-        },
-        None,
-    )
-    .await
-}
-
-#[post("/affiliations/<id>/edit", data = "<form>")]
-async fn update(
-    chrome: Chrome,
-    db: &State<Db>,
-    id: &str,
-    form: Form<RoleForm>,
-) -> Result<Redirect, HtmlError> {
-    submit(
-        chrome,
-        db,
-        Place::Edit {
-            affiliation: id.into(),
-        },
-        &form.csrf.clone(),
-        form.into_inner(),
-    )
-    .await
-}
+form_routes!(
+    new_person_form,
+    add_new_person,
+    "/organisations/<id>/people/new",
+    RoleForm,
+    |id| Place::NewPerson {
+        organisation: id.into()
+    }
+);
+form_routes!(
+    role_form,
+    add_role,
+    "/persons/<id>/roles/new",
+    RoleForm,
+    |id| Place::ForPerson { person: id.into() }
+);
+form_routes!(
+    edit_form,
+    update,
+    "/affiliations/<id>/edit",
+    RoleForm,
+    |id| Place::Edit {
+        affiliation: id.into()
+    }
+);
 
 pub fn routes() -> Vec<Route> {
     routes![

@@ -1,11 +1,9 @@
 //! Fundings of an organisation: add one from its page, edit one.
 use askama::Template;
-use rocket::form::{Form, FromForm};
-use rocket::response::Redirect;
-use rocket::{get, post, routes, Route, State};
+use rocket::form::FromForm;
+use rocket::{routes, Route};
 
-use super::{show, submit, FormParts, LinkForm};
-use crate::app::Db;
+use super::{form_routes, FormParts, LinkForm};
 use crate::db::DbConn;
 use crate::domain::*;
 use crate::error::Result;
@@ -13,7 +11,7 @@ use crate::service::{crud, Caller};
 use crate::web::forms::{form_outcome, FieldErrors, FormHead, Rejection};
 use crate::web::organisations::resolve_organisation;
 use crate::web::removal::organisation_name;
-use crate::web::{amount, render, Chrome, HtmlError, Page};
+use crate::web::{amount, render, Chrome, Page};
 
 #[derive(Debug, Default, Clone, FromForm)]
 pub struct FundingForm {
@@ -193,59 +191,22 @@ impl LinkForm for Place {
     }
 }
 
-#[get("/organisations/<id>/fundings/new")]
-async fn new_form(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
-    show(
-        chrome,
-        db,
-        Place::New {
-            recipient: id.into(),
-        },
-        None,
-    )
-    .await
-}
-
-#[post("/organisations/<id>/fundings/new", data = "<form>")]
-async fn create(
-    chrome: Chrome,
-    db: &State<Db>,
-    id: &str,
-    form: Form<FundingForm>,
-) -> Result<Redirect, HtmlError> {
-    submit(
-        chrome,
-        db,
-        Place::New {
-            recipient: id.into(),
-        },
-        &form.csrf.clone(),
-        form.into_inner(),
-    )
-    .await
-}
-
-#[get("/fundings/<id>/edit")]
-async fn edit_form(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
-    show(chrome, db, Place::Edit { funding: id.into() }, None).await
-}
-
-#[post("/fundings/<id>/edit", data = "<form>")]
-async fn update(
-    chrome: Chrome,
-    db: &State<Db>,
-    id: &str,
-    form: Form<FundingForm>,
-) -> Result<Redirect, HtmlError> {
-    submit(
-        chrome,
-        db,
-        Place::Edit { funding: id.into() },
-        &form.csrf.clone(),
-        form.into_inner(),
-    )
-    .await
-}
+form_routes!(
+    new_form,
+    create,
+    "/organisations/<id>/fundings/new",
+    FundingForm,
+    |id| Place::New {
+        recipient: id.into()
+    }
+);
+form_routes!(
+    edit_form,
+    update,
+    "/fundings/<id>/edit",
+    FundingForm,
+    |id| Place::Edit { funding: id.into() }
+);
 
 pub fn routes() -> Vec<Route> {
     routes![new_form, create, edit_form, update]

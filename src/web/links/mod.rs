@@ -135,6 +135,39 @@ pub(crate) async fn submit<P: LinkForm>(
     }
 }
 
+/// The GET route that shows a form at a place and the POST route that saves it; the
+/// path's `<id>`, if any, is handed to the expression that makes the place.
+macro_rules! form_routes {
+    ($get:ident, $post:ident, $path:tt, $fields:ty, || $place:expr) => {
+        form_routes!(@routes $get, $post, $path, $fields, [], $place);
+    };
+    ($get:ident, $post:ident, $path:tt, $fields:ty, |$id:ident| $place:expr) => {
+        form_routes!(@routes $get, $post, $path, $fields, [$id], $place);
+    };
+    (@routes $get:ident, $post:ident, $path:tt, $fields:ty, [$($id:ident)?], $place:expr) => {
+        #[rocket::get($path)]
+        async fn $get(
+            chrome: $crate::web::Chrome,
+            db: &rocket::State<$crate::app::Db>,
+            $($id: &str)?
+        ) -> $crate::web::Page {
+            $crate::web::links::show(chrome, db, $place, None).await
+        }
+
+        #[rocket::post($path, data = "<form>")]
+        async fn $post(
+            chrome: $crate::web::Chrome,
+            db: &rocket::State<$crate::app::Db>,
+            $($id: &str,)?
+            form: rocket::form::Form<$fields>,
+        ) -> Result<rocket::response::Redirect, $crate::web::HtmlError> {
+            let csrf = form.csrf.clone();
+            $crate::web::links::submit(chrome, db, $place, &csrf, form.into_inner()).await
+        }
+    };
+}
+pub(crate) use form_routes;
+
 /// All link form routes; their paths are absolute, so they are mounted at `/`.
 pub fn routes() -> Vec<Route> {
     let mut routes = affiliations::routes();
