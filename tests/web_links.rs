@@ -552,10 +552,16 @@ fn edit_and_delete_need_an_editor_and_a_csrf_token(app: &TestApp) {
     assert_eq!(status, Status::Forbidden);
     assert_eq!(app.snapshot(), before);
 
-    // A viewer may look at nothing of this.
+    // Signed out, every form asks for a sign-in and names no one.
     let (_, html) = page(&app.client, "/");
     let (status, _, _) = post_form(&app.client, "/signout", &[("csrf", &csrf_of(&html))]);
     assert_eq!(status, Status::SeeOther);
+    for path in &forms {
+        let (status, html) = page(&app.client, path);
+        assert_eq!(status, Status::Unauthorized, "{path}");
+        assert!(!html.contains("Vorstand A"), "no person named: {path}");
+    }
+    // A viewer may look at nothing of this either.
     sign_in(app, UserRole::Viewer);
     // Adding the viewer is a write of its own.
     let before = app.snapshot();
@@ -574,6 +580,29 @@ fn edit_and_delete_need_an_editor_and_a_csrf_token(app: &TestApp) {
     let (status, _, _) = post_form(&app.client, &delete, &[("csrf", &csrf)]);
     assert_eq!(status, Status::Forbidden);
     assert_eq!(app.snapshot(), before);
+}
+
+fn admins_may_edit_too(app: &TestApp) {
+    let fx = fixture(app);
+    let (_, html) = page(&app.client, "/");
+    post_form(&app.client, "/signout", &[("csrf", &csrf_of(&html))]);
+    sign_in(app, UserRole::Admin);
+    let path = format!("/relations/{}/edit", fx.relation);
+    let (_, csrf) = fx.form(&path);
+    let (status, _, _) = post_form(
+        &app.client,
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("kind", "cooperates_with"),
+            ("target", "Stadt Dortmund"),
+        ],
+    );
+    assert_eq!(status, Status::SeeOther);
+    assert_eq!(
+        fx.record("relations", &fx.relation)["kind"],
+        "cooperates_with"
+    );
 }
 
 fn deleted_records_are_listed_for_editors_only(app: &TestApp) {
@@ -605,5 +634,6 @@ on_both_backends!(
     a_duplicate_links_to_the_existing_record,
     a_new_person_gets_roles_on_both_sides_and_is_marked_as_tandem,
     edit_and_delete_need_an_editor_and_a_csrf_token,
+    admins_may_edit_too,
     deleted_records_are_listed_for_editors_only,
 );
