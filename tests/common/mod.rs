@@ -2,6 +2,7 @@
 //! `TEST_DATABASE_URL` is set (CI sets `KNOTENPUNKT_REQUIRE_POSTGRES` so a skip fails).
 #![allow(dead_code)]
 
+pub mod graph;
 pub mod web;
 
 use diesel::connection::SimpleConnection;
