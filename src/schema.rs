@@ -177,6 +177,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    person_reads (id) {
+        id -> Text,
+        at -> Text,
+        user_id -> Text,
+        person_id -> Text,
+        via -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     persons,
@@ -189,9 +199,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     api_tokens,
     changes,
+    person_reads,
     data_version,
     seed_records,
 );
 
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(person_reads -> users (user_id));
 diesel::joinable!(funding_partners -> fundings (funding_id));

@@ -4,6 +4,7 @@ pub mod access;
 pub mod audit;
 pub mod crud;
 pub mod input;
+pub mod reads;
 pub mod resource;
 pub mod tokens;
 pub mod users;

@@ -142,6 +142,7 @@ async fn finish(
             return Ok(Reply::Csv(csv::CsvFile {
                 filename,
                 body: table.csv(),
+                persons: table.person_ids(),
             }));
         }
     }

@@ -14,6 +14,7 @@ use crate::app::Db;
 use crate::db::DbConn;
 use crate::domain::*;
 use crate::error::{Error, Result};
+use crate::service::reads::{self, PersonRead};
 use crate::service::{crud, Caller, ListQuery, Page as ListPage};
 
 mod roles;
@@ -54,6 +55,11 @@ pub const LABELS: Labels = &[
     ("persons.overlap", "Überschneidung", "Overlap"),
     ("persons.shared_fields", "Gemeinsame Arbeitsfelder", "Shared fields of work"),
     ("persons.edit", "Person bearbeiten", "Edit person"),
+    (
+        "persons.reads",
+        "Zugriffe auf diese Person (neueste zuerst)",
+        "Who was shown this person (newest first)",
+    ),
 ];
 
 #[derive(Template)]
@@ -121,6 +127,8 @@ struct ProfileView {
     record: Record<Person>,
     roles: Vec<RoleRow>,
     tandems: Vec<TandemRow>,
+    /// Who was shown this person, for admins.
+    reads: Vec<PersonRead>,
 }
 
 impl ProfileView {
@@ -225,8 +233,15 @@ fn load_profile(
 async fn profile(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
     require_signed_in(&chrome)?;
     let (caller, key) = (chrome.caller.clone(), id.to_string());
-    let (record, roles, tandems) = db
-        .run(move |c| load_profile(c, &caller, &key))
+    let ((record, roles, tandems), reads) = db
+        .run(move |c| {
+            let profile = load_profile(c, &caller, &key)?;
+            let reads = match caller.require(UserRole::Admin) {
+                Ok(()) => reads::of_person(c, &caller, &key, 20)?,
+                Err(_) => Vec::new(),
+            };
+            Ok((profile, reads))
+        })
         .await
         .map_err(|e| fail(&chrome, e))?;
     render(&ProfileView {
@@ -234,6 +249,7 @@ async fn profile(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
         record,
         roles,
         tandems,
+        reads,
     })
 }
 

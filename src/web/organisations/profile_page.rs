@@ -18,7 +18,8 @@ use crate::web::{amount, fail, period, render, Chrome, Page};
 pub struct PersonRow {
     /// The affiliation's id, for its edit form.
     pub id: String,
-    pub name: Option<String>,
+    /// The person's id and name, for signed-in visitors only.
+    pub name: Option<(String, String)>,
     pub role: Role,
     pub period: String,
     pub paid: bool,
@@ -181,7 +182,7 @@ fn load(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Facts> {
         let name = if signed_in {
             crud::get::<Person>(conn, caller, &a.data.person_id)
                 .ok()
-                .map(|p| p.data.display_name)
+                .map(|p| (p.id, p.data.display_name))
         } else {
             None
         };

@@ -9,6 +9,8 @@ use crate::graph::overlaps::RoleSpan;
 use crate::graph::{OrgRef, PersonRef};
 use crate::web::i18n::Lang;
 
+const PERSON_PAGES: &str = "/persons/";
+
 pub struct Cell {
     pub text: String,
     pub link: Option<String>,
@@ -34,10 +36,14 @@ impl Cell {
         }
     }
 
-    /// A person's name, or "–" when the visitor may not see it.
+    /// A person's name linked to the person's page, or "–" when the visitor may not see it.
     pub fn person(p: &Option<PersonRef>) -> Cell {
         match p {
-            Some(p) => Cell::text(p.name.clone()),
+            Some(p) => Cell {
+                text: p.name.clone(),
+                link: Some(format!("{PERSON_PAGES}{}", p.id)),
+                muted: false,
+            },
             None => Cell {
                 text: "–".into(),
                 link: None,
@@ -72,6 +78,16 @@ impl Table {
     pub fn push(&mut self, row: Vec<Cell>) {
         debug_assert_eq!(row.len(), self.headers.len());
         self.rows.push(row);
+    }
+
+    /// The ids of the persons named in the table.
+    pub fn person_ids(&self) -> std::collections::BTreeSet<String> {
+        self.rows
+            .iter()
+            .flatten()
+            .filter_map(|c| c.link.as_deref()?.strip_prefix(PERSON_PAGES))
+            .map(str::to_string)
+            .collect()
     }
 
     pub fn csv(&self) -> String {
