@@ -71,8 +71,16 @@ fn pages(c: &mut Criterion) {
         .body(format!("csrf={csrf}&name=bench&password=bench-password"))
         .dispatch();
     assert_eq!(res.status(), Status::SeeOther);
+    let with_names = client
+        .get(profile.clone())
+        .dispatch()
+        .into_string()
+        .unwrap_or_default();
+    let person = first_link(&with_names, "href=\"/persons/0");
+    // Signed-in pages that name persons also write the person read log.
     for (name, path) in [
         ("profile", profile.as_str()),
+        ("person", person.as_str()),
         ("organisation form", "/organisations/new"),
     ] {
         group.bench_function(format!("{name} (signed in)"), |b| {
