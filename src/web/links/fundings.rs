@@ -3,12 +3,12 @@ use askama::Template;
 use rocket::form::FromForm;
 use rocket::{routes, Route};
 
-use super::{form_routes, FormParts, LinkForm};
+use super::owned::{At, OwnedLink};
+use super::{form_routes, FormParts};
 use crate::db::DbConn;
 use crate::domain::*;
 use crate::error::Result;
-use crate::service::{crud, Caller};
-use crate::web::forms::{form_outcome, FieldErrors, FormHead, Rejection};
+use crate::web::forms::{FieldErrors, FormHead};
 use crate::web::organisations::resolve_organisation;
 use crate::web::removal::organisation_name;
 use crate::web::{amount, render, Chrome, Page};
@@ -101,86 +101,39 @@ struct FundingView {
     names: Vec<String>,
 }
 
-/// A new funding for this recipient, or this funding edited.
-#[derive(Clone)]
-enum Place {
-    New { recipient: String },
-    Edit { funding: String },
-}
-
-impl LinkForm for Place {
+impl OwnedLink for Funding {
     type Fields = FundingForm;
+    const PATH: &'static str = "fundings";
+    const TITLES: (&'static str, &'static str) = ("profile.add_funding", "links.edit_funding");
+    const OTHER: (&'static str, &'static str, &'static str) =
+        ("funder", "funder_id", "this funding is already registered");
 
-    fn context(&self, conn: &mut DbConn, caller: &Caller) -> Result<(FormHead, FundingForm)> {
-        caller.require(UserRole::Editor)?;
-        Ok(match self {
-            Place::New { recipient } => {
-                let name = crud::get::<Organisation>(conn, caller, recipient)?
-                    .data
-                    .name;
-                let head = FormHead {
-                    title: "profile.add_funding",
-                    action: format!("/organisations/{recipient}/fundings/new"),
-                    back_url: format!("/organisations/{recipient}"),
-                    back_name: name,
-                    duplicate: None,
-                    delete: None,
-                };
-                let form = FundingForm {
-                    status: FundingStatus::Granted.as_str().into(),
-                    project_bound: true,
-                    ..<FundingForm as Default>::default()
-                };
-                (head, form)
-            }
-            Place::Edit { funding } => {
-                let f = crud::get::<Funding>(conn, caller, funding)?.data;
-                let head = FormHead {
-                    title: "links.edit_funding",
-                    action: format!("/fundings/{funding}/edit"),
-                    back_url: format!("/organisations/{}", f.recipient_id),
-                    back_name: organisation_name(conn, &f.recipient_id),
-                    duplicate: None,
-                    delete: Some(format!("/fundings/{funding}/delete")),
-                };
-                let funder = organisation_name(conn, &f.funder_id);
-                (head, FundingForm::from_record(&f, funder))
-            }
-        })
+    fn owner(&self) -> &str {
+        &self.recipient_id
     }
 
-    fn save(
-        &self,
+    fn new_fields() -> FundingForm {
+        FundingForm {
+            status: FundingStatus::Granted.as_str().into(),
+            project_bound: true,
+            ..<FundingForm as Default>::default()
+        }
+    }
+
+    fn fields(&self, conn: &mut DbConn) -> FundingForm {
+        FundingForm::from_record(self, organisation_name(conn, &self.funder_id))
+    }
+
+    fn from_fields(
+        fields: &FundingForm,
         conn: &mut DbConn,
-        caller: &Caller,
-        form: &FundingForm,
-    ) -> Result<std::result::Result<String, Rejection>> {
-        let (recipient, keep, id) = match self {
-            Place::New { recipient } => (recipient.clone(), None, None),
-            Place::Edit { funding } => {
-                let keep = crud::get::<Funding>(conn, caller, funding)?.data;
-                (keep.recipient_id.clone(), Some(keep), Some(funding))
-            }
-        };
-        let funding = match form.to_domain(conn, recipient.clone(), keep.as_ref()) {
-            Ok(f) => f,
-            Err(errors) => return Ok(Err(errors.into())),
-        };
-        let saved = match id {
-            Some(id) => crud::update(conn, caller, id, funding),
-            None => crud::create(conn, caller, funding),
-        };
-        let outcome = form_outcome(saved, "funder", "this funding is already registered")?;
-        Ok(outcome
-            .map(|_| format!("/organisations/{recipient}"))
-            .map_err(|mut r| {
-                r.duplicate = r.duplicate.map(|id| format!("/fundings/{id}/edit"));
-                r.errors.rename("funder_id", "funder");
-                r
-            }))
+        owner: String,
+        keep: Option<&Self>,
+    ) -> std::result::Result<Self, FieldErrors> {
+        fields.to_domain(conn, owner, keep)
     }
 
-    fn render(&self, p: FormParts<FundingForm>) -> Page {
+    fn render(p: FormParts<FundingForm>) -> Page {
         render(&FundingView {
             chrome: p.chrome,
             head: p.head,
@@ -196,16 +149,14 @@ form_routes!(
     create,
     "/organisations/<id>/fundings/new",
     FundingForm,
-    |id| Place::New {
-        recipient: id.into()
-    }
+    |id| At::<Funding>::new(id)
 );
 form_routes!(
     edit_form,
     update,
     "/fundings/<id>/edit",
     FundingForm,
-    |id| Place::Edit { funding: id.into() }
+    |id| At::<Funding>::edit(id)
 );
 
 pub fn routes() -> Vec<Route> {

@@ -3,6 +3,7 @@
 //! restored through `web::removal`.
 mod affiliations;
 mod fundings;
+mod owned;
 mod relations;
 
 use rocket::http::Status;

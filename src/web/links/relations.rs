@@ -3,12 +3,12 @@ use askama::Template;
 use rocket::form::FromForm;
 use rocket::{routes, Route};
 
-use super::{form_routes, FormParts, LinkForm};
+use super::owned::{At, OwnedLink};
+use super::{form_routes, FormParts};
 use crate::db::DbConn;
 use crate::domain::*;
 use crate::error::Result;
-use crate::service::{crud, Caller};
-use crate::web::forms::{form_outcome, FieldErrors, FormHead, Rejection};
+use crate::web::forms::{FieldErrors, FormHead};
 use crate::web::organisations::resolve_organisation;
 use crate::web::removal::organisation_name;
 use crate::web::{render, Chrome, Page};
@@ -90,80 +90,35 @@ struct RelationView {
     names: Vec<String>,
 }
 
-/// A new relation from this organisation, or this relation edited.
-#[derive(Clone)]
-enum Place {
-    New { source: String },
-    Edit { relation: String },
-}
-
-impl LinkForm for Place {
+impl OwnedLink for Relation {
     type Fields = RelationForm;
+    const PATH: &'static str = "relations";
+    const TITLES: (&'static str, &'static str) = ("records.add_relation", "links.edit_relation");
+    const OTHER: (&'static str, &'static str, &'static str) =
+        ("target", "target_id", "this relation is already registered");
 
-    fn context(&self, conn: &mut DbConn, caller: &Caller) -> Result<(FormHead, RelationForm)> {
-        caller.require(UserRole::Editor)?;
-        Ok(match self {
-            Place::New { source } => {
-                let name = crud::get::<Organisation>(conn, caller, source)?.data.name;
-                let head = FormHead {
-                    title: "records.add_relation",
-                    action: format!("/organisations/{source}/relations/new"),
-                    back_url: format!("/organisations/{source}"),
-                    back_name: name,
-                    duplicate: None,
-                    delete: None,
-                };
-                (head, <RelationForm as Default>::default())
-            }
-            Place::Edit { relation } => {
-                let r = crud::get::<Relation>(conn, caller, relation)?.data;
-                let head = FormHead {
-                    title: "links.edit_relation",
-                    action: format!("/relations/{relation}/edit"),
-                    back_url: format!("/organisations/{}", r.source_id),
-                    back_name: organisation_name(conn, &r.source_id),
-                    duplicate: None,
-                    delete: Some(format!("/relations/{relation}/delete")),
-                };
-                let target = organisation_name(conn, &r.target_id);
-                (head, RelationForm::from_record(&r, target))
-            }
-        })
+    fn owner(&self) -> &str {
+        &self.source_id
     }
 
-    fn save(
-        &self,
+    fn new_fields() -> RelationForm {
+        <RelationForm as Default>::default()
+    }
+
+    fn fields(&self, conn: &mut DbConn) -> RelationForm {
+        RelationForm::from_record(self, organisation_name(conn, &self.target_id))
+    }
+
+    fn from_fields(
+        fields: &RelationForm,
         conn: &mut DbConn,
-        caller: &Caller,
-        form: &RelationForm,
-    ) -> Result<std::result::Result<String, Rejection>> {
-        let (source, keep, id) = match self {
-            Place::New { source } => (source.clone(), None, None),
-            Place::Edit { relation } => {
-                let keep = crud::get::<Relation>(conn, caller, relation)?.data;
-                (keep.source_id.clone(), Some(keep), Some(relation))
-            }
-        };
-        let relation = match form.to_domain(conn, source.clone(), keep.as_ref()) {
-            Ok(r) => r,
-            Err(errors) => return Ok(Err(errors.into())),
-        };
-        let saved = match id {
-            Some(id) => crud::update(conn, caller, id, relation),
-            None => crud::create(conn, caller, relation),
-        };
-        let outcome = form_outcome(saved, "target", "this relation is already registered")?;
-        Ok(outcome
-            .map(|_| format!("/organisations/{source}"))
-            .map_err(|mut r| {
-                r.duplicate = r.duplicate.map(|id| format!("/relations/{id}/edit"));
-                // The form's field is `target`, the record's `target_id`.
-                r.errors.rename("target_id", "target");
-                r
-            }))
+        owner: String,
+        keep: Option<&Self>,
+    ) -> std::result::Result<Self, FieldErrors> {
+        fields.to_domain(conn, owner, keep)
     }
 
-    fn render(&self, p: FormParts<RelationForm>) -> Page {
+    fn render(p: FormParts<RelationForm>) -> Page {
         render(&RelationView {
             chrome: p.chrome,
             head: p.head,
@@ -179,16 +134,14 @@ form_routes!(
     create,
     "/organisations/<id>/relations/new",
     RelationForm,
-    |id| Place::New { source: id.into() }
+    |id| At::<Relation>::new(id)
 );
 form_routes!(
     edit_form,
     update,
     "/relations/<id>/edit",
     RelationForm,
-    |id| Place::Edit {
-        relation: id.into()
-    }
+    |id| At::<Relation>::edit(id)
 );
 
 pub fn routes() -> Vec<Route> {
