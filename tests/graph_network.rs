@@ -365,6 +365,7 @@ fn centrality(app: &TestApp) {
         assert!((score - expected).abs() < 1e-12, "Glied {}: {score}", i + 1);
         assert!((normalized - expected / 6.0).abs() < 1e-12);
     }
+    let got_path_of_five = got.clone();
     let second: BTreeSet<&str> = list(&v["items"])[1..3]
         .iter()
         .map(|i| i["node"]["id"].as_str().unwrap())
@@ -395,6 +396,18 @@ fn centrality(app: &TestApp) {
     assert_eq!(v["items"][0]["node"]["id"], l[1].as_str());
     close(&v["items"][0]["score"], 1.0, "Glied 2 score");
     close(&v["items"][0]["normalized"], 1.0, "Glied 2 normalized");
+
+    // Answers are kept per snapshot: asked again, the same; after a write, the new graph.
+    let again = app.ok("/api/v1/graph/centrality?measure=betweenness", None);
+    assert_eq!(scores(&again), got_path_of_five);
+    let sixth = fx.org("Glied 6", "migrant_organisation", "Hamm");
+    fx.relation(&l[4], &sixth, "cooperates_with", None, None);
+    let v = app.ok("/api/v1/graph/centrality?measure=betweenness", None);
+    assert_eq!(v["nodes"], 6, "the kept answer went with its snapshot");
+    let got = scores(&v);
+    for (i, expected) in [0.0, 4.0, 6.0, 6.0, 4.0].into_iter().enumerate() {
+        assert!((got[&l[i]].0 - expected).abs() < 1e-12, "Glied {}", i + 1);
+    }
 
     refused(app, "/api/v1/graph/centrality?measure=closeness", "measure");
     refused(app, "/api/v1/graph/centrality?as_of=2019-13", "as_of");

@@ -287,14 +287,21 @@ async fn centrality_route(
         Some(f) if !f.is_empty() => Some(node(&s, "focus", &p.focus, v)?),
         _ => None,
     };
+    let key = format!(
+        "centrality|{betweenness}|{time:?}|{}|{focus:?}|{depth}|{limit}|{v:?}",
+        kinds.key()
+    );
     blocking(move || {
-        let view = View { s: &s, time, kinds };
-        let subset = focus.map(|f| view.ego(f, depth));
-        Ok(Json(if betweenness {
-            crate::graph::centrality::betweenness(&view, subset.as_deref(), limit, v)
-        } else {
-            crate::graph::centrality::degree(&view, subset.as_deref(), limit, v)
-        }))
+        let answer = s.memo.get_or(key, || {
+            let view = View { s: &s, time, kinds };
+            let subset = focus.map(|f| view.ego(f, depth));
+            if betweenness {
+                crate::graph::centrality::betweenness(&view, subset.as_deref(), limit, v)
+            } else {
+                crate::graph::centrality::degree(&view, subset.as_deref(), limit, v)
+            }
+        });
+        Ok(Json(answer.as_ref().clone()))
     })
     .await
 }

@@ -126,5 +126,6 @@ pub fn build_snapshot(rows: Rows) -> Result<Snapshot> {
         graph,
         by_id,
         by_city,
+        memo: Default::default(),
     })
 }

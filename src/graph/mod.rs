@@ -115,6 +115,38 @@ pub struct Snapshot {
     pub by_id: HashMap<String, NodeIndex>,
     /// Organisations by lower-case city name.
     pub by_city: HashMap<String, Vec<NodeIndex>>,
+    /// Expensive answers computed on this snapshot; they go with it.
+    pub memo: Memo,
+}
+
+/// Answers kept by a key for as long as their snapshot is current: a whole-graph
+/// betweenness takes seconds, and asking twice must not.
+#[derive(Default)]
+pub struct Memo(std::sync::Mutex<HashMap<String, std::sync::Arc<dyn std::any::Any + Send + Sync>>>);
+
+impl Memo {
+    /// Kept answers at most; then they are all dropped (keys are rarely many).
+    const MAX: usize = 64;
+
+    /// The answer kept for `key`, or `compute`'s, kept.
+    pub fn get_or<T: std::any::Any + Send + Sync>(
+        &self,
+        key: String,
+        compute: impl FnOnce() -> T,
+    ) -> std::sync::Arc<T> {
+        let hit = self.0.lock().ok().and_then(|m| m.get(&key).cloned());
+        if let Some(Ok(found)) = hit.map(|h| h.downcast::<T>()) {
+            return found;
+        }
+        let value = std::sync::Arc::new(compute());
+        if let Ok(mut m) = self.0.lock() {
+            if m.len() >= Self::MAX {
+                m.clear();
+            }
+            m.insert(key, value.clone());
+        }
+        value
+    }
 }
 
 impl Snapshot {
@@ -246,5 +278,37 @@ impl Viewer {
             }),
             Viewer::Anonymous => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod memo_tests {
+    use super::Memo;
+    use std::cell::Cell;
+
+    #[test]
+    fn computes_once_per_key_and_forgets_when_full() {
+        let memo = Memo::default();
+        let runs = Cell::new(0);
+        let compute = |n: i32| {
+            runs.set(runs.get() + 1);
+            n
+        };
+        assert_eq!(*memo.get_or("a".into(), || compute(1)), 1);
+        assert_eq!(*memo.get_or("a".into(), || compute(2)), 1, "kept");
+        assert_eq!(runs.get(), 1);
+        assert_eq!(*memo.get_or("b".into(), || compute(3)), 3);
+        // The same key with another type is computed anew, not mistaken.
+        assert_eq!(*memo.get_or("a".into(), || "text"), "text");
+        for i in 0..Memo::MAX {
+            memo.get_or(format!("k{i}"), || i);
+        }
+        runs.set(0);
+        assert_eq!(
+            *memo.get_or("b".into(), || compute(4)),
+            4,
+            "dropped when full"
+        );
+        assert_eq!(runs.get(), 1);
     }
 }

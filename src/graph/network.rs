@@ -13,6 +13,18 @@ use crate::error::{Error, Result};
 pub struct KindFilter(Option<HashSet<&'static str>>);
 
 impl KindFilter {
+    /// The kinds kept, sorted, as text (for memo keys); `*` for all.
+    pub fn key(&self) -> String {
+        match &self.0 {
+            None => "*".into(),
+            Some(kinds) => {
+                let mut sorted: Vec<&str> = kinds.iter().copied().collect();
+                sorted.sort_unstable();
+                sorted.join(",")
+            }
+        }
+    }
+
     pub fn parse(text: Option<&str>) -> Result<KindFilter> {
         let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
             return Ok(KindFilter(None));
