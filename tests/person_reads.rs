@@ -8,7 +8,7 @@ use common::TestApp;
 use diesel::prelude::*;
 use knotenpunkt::domain::UserRole;
 use knotenpunkt::schema::{person_reads, users};
-use rocket::http::Status;
+use rocket::http::{Header, Status};
 use serde_json::json;
 
 /// Two organisations in Dortmund and two persons: a restricted one holding a tandem
@@ -163,6 +163,69 @@ fn pages_and_csv_downloads_are_logged(app: &TestApp) {
     );
 }
 
+fn the_log_names_the_user_the_answer_was_made_for(app: &TestApp) {
+    let fx = fixture(app);
+    let admin = app.token(UserRole::Admin);
+    let viewer = sign_in_user(app, UserRole::Viewer);
+    // A page goes by its session, whatever Authorization header comes along.
+    for header in [
+        "Bearer junk".to_string(),
+        "Basic eDp5".to_string(),
+        format!("Bearer {admin}"),
+    ] {
+        let res = app
+            .client
+            .get(format!("/persons/{}", fx.restricted))
+            .header(Header::new("Authorization", header.clone()))
+            .dispatch();
+        assert_eq!(res.status(), Status::Ok, "{header}");
+    }
+    let readers: Vec<String> = reads(app).into_iter().map(|(user, _, _)| user).collect();
+    assert_eq!(
+        readers,
+        vec![viewer.name.clone(); 3],
+        "logged for the session's user"
+    );
+
+    // A restore shows a record the caller did not send: it counts as a read.
+    let editor = app.editor();
+    let at = format!("/api/v1/persons/{}", fx.public);
+    assert_eq!(app.delete(&at, Some(&editor)).0, Status::NoContent);
+    let (status, _) = app.post(&format!("{at}/restore"), Some(&editor), &json!({}));
+    assert_eq!(status, Status::Ok);
+    let restored: Vec<String> = reads(app)
+        .into_iter()
+        .filter(|(_, _, via)| via.ends_with("/restore"))
+        .map(|(_, p, _)| p)
+        .collect();
+    assert_eq!(restored, vec![fx.public.clone()]);
+}
+
+fn a_role_named_on_an_edit_page_is_logged(app: &TestApp) {
+    let fx = fixture(app);
+    let tok = app.editor();
+    let (_, roles) = app.get(
+        &format!("/api/v1/affiliations?person={}", fx.public),
+        Some(&tok),
+    );
+    let role = roles["items"][0]["id"].as_str().expect("role").to_string();
+    sign_in(app, UserRole::Editor);
+    for path in [
+        format!("/affiliations/{role}/edit"),
+        format!("/affiliations/{role}/delete"),
+    ] {
+        let (status, html) = page(&app.client, &path);
+        assert_eq!(status, Status::Ok, "{path}");
+        assert!(html.contains("Sprecherin B"), "{path} names the person");
+        let logged: Vec<String> = reads(app)
+            .into_iter()
+            .filter(|(_, _, via)| *via == path)
+            .map(|(_, p, _)| p)
+            .collect();
+        assert_eq!(logged, vec![fx.public.clone()], "{path}");
+    }
+}
+
 fn admins_read_the_log_and_nothing_else_changes(app: &TestApp) {
     let fx = fixture(app);
     let (viewer, editor, admin) = (
@@ -208,5 +271,7 @@ on_both_backends!(
     api_reads_of_persons_are_logged_per_user,
     graph_answers_that_name_persons_are_logged,
     pages_and_csv_downloads_are_logged,
+    the_log_names_the_user_the_answer_was_made_for,
+    a_role_named_on_an_edit_page_is_logged,
     admins_read_the_log_and_nothing_else_changes,
 );

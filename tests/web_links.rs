@@ -116,8 +116,15 @@ fn edit_a_role_and_see_it_on_the_profile(app: &TestApp) {
         "stored role selected"
     );
     assert!(
-        html.contains("Vorstand A – Romano Than e.V."),
-        "names the role"
+        html.contains(&format!(
+            "href=\"/persons/{}\" id=\"person-link\"",
+            fx.person
+        )),
+        "names the person, linked"
+    );
+    assert!(
+        html.contains("<option value=\"false\" selected>"),
+        "stored: unpaid"
     );
     let (status, _, location) = post_form(
         &app.client,
@@ -223,7 +230,7 @@ fn edit_a_funding_and_a_relation(app: &TestApp) {
         "funder by name"
     );
     assert!(
-        html.contains("value=\"30.000 – 70.000 EUR\""),
+        html.contains("value=\"30.000 – 70.000\""),
         "amount as a range"
     );
     let (status, _, location) = post_form(
@@ -280,6 +287,94 @@ fn edit_a_funding_and_a_relation(app: &TestApp) {
     assert_eq!(stored["start"], "2017");
     assert_eq!(actions(app, &fx.funding), ["create", "update"]);
     assert_eq!(actions(app, &fx.relation), ["create", "update"]);
+}
+
+fn an_edit_keeps_what_it_does_not_change(app: &TestApp) {
+    let fx = fixture(app);
+    // Pay not known, and a funding known only to be at least 30.000,50 EUR.
+    let role = app.create(
+        "affiliations",
+        &fx.tok,
+        json!({"person_id": fx.person, "organisation_id": fx.stadt, "role": "employee",
+               "start": "2018", "project_bound": false}),
+    );
+    let funding = app.create(
+        "fundings",
+        &fx.tok,
+        json!({"funder_id": fx.stiftung, "recipient_id": fx.stadt, "amount_min": 3_000_050,
+               "start": "2020", "project_bound": true, "status": "granted"}),
+    );
+    let path = format!("/affiliations/{role}/edit");
+    let (html, csrf) = fx.form(&path);
+    assert!(
+        html.contains("<option value=\"\" selected>"),
+        "pay: not known"
+    );
+    let (status, _, _) = post_form(
+        &app.client,
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("role", "employee"),
+            ("start", "2018"),
+            ("end", "2022"),
+            ("paid", ""),
+        ],
+    );
+    assert_eq!(status, Status::SeeOther);
+    let stored = fx.record("affiliations", &role);
+    assert_eq!(
+        (&stored["end"], &stored["paid"]),
+        (&json!("2022"), &Value::Null)
+    );
+
+    let path = format!("/fundings/{funding}/edit");
+    let (html, csrf) = fx.form(&path);
+    assert!(
+        html.contains("value=\"≥ 30.000,50\""),
+        "an open range, with cents"
+    );
+    let (status, _, _) = post_form(
+        &app.client,
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("funder", "Stiftung Mercator"),
+            ("amount", "≥ 30.000,50"),
+            ("start", "2020"),
+            ("end", "2023"),
+            ("project_bound", "true"),
+            ("status", "granted"),
+        ],
+    );
+    assert_eq!(status, Status::SeeOther);
+    let stored = fx.record("fundings", &funding);
+    assert_eq!(
+        (&stored["amount_min"], &stored["amount_max"], &stored["end"]),
+        (&json!(3_000_050), &Value::Null, &json!("2023"))
+    );
+}
+
+fn a_cited_source_cannot_be_deleted(app: &TestApp) {
+    let fx = fixture(app);
+    let (status, org) = app.put(
+        &format!("/api/v1/organisations/{}", fx.verein),
+        Some(&fx.tok),
+        &json!({"name": "Romano Than e.V.", "kind": "roma_self_organisation",
+                "city": "Dortmund",
+                "citations": [{"source_id": fx.source, "locator": "4.3.2, I4.31"}]}),
+    );
+    assert_eq!(status, Status::Ok, "{org}");
+    let confirm = format!("/sources/{}/delete", fx.source);
+    let (_, csrf) = fx.form(&confirm);
+    let before = app.snapshot();
+    let (status, html, _) = post_form(&app.client, &confirm, &[("csrf", &csrf)]);
+    assert_eq!(status, Status::Conflict);
+    assert!(html.contains("cited by 1 record"), "{html}");
+    let (status, _) = app.delete(&format!("/api/v1/sources/{}", fx.source), Some(&fx.tok));
+    assert_eq!(status, Status::Conflict);
+    assert_eq!(app.snapshot(), before, "nothing deleted");
+    assert_eq!(fx.status_of("sources", &fx.source), Status::Ok);
 }
 
 fn delete_and_restore_links_from_their_pages(app: &TestApp) {
@@ -629,6 +724,8 @@ on_both_backends!(
     edit_a_role_and_see_it_on_the_profile,
     bad_input_on_an_edit_form_is_kept_and_changes_nothing,
     edit_a_funding_and_a_relation,
+    an_edit_keeps_what_it_does_not_change,
+    a_cited_source_cannot_be_deleted,
     delete_and_restore_links_from_their_pages,
     sources_are_edited_deleted_and_restored,
     a_duplicate_links_to_the_existing_record,

@@ -2,6 +2,7 @@
 use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
 
+use crate::api::person_reads::ServedTo;
 use crate::app::Db;
 use crate::service::{tokens, Caller};
 
@@ -27,7 +28,11 @@ impl<'r> FromRequest<'r> for Caller {
             .run(move |conn| tokens::user_for_token(conn, &token))
             .await
         {
-            Ok(Some(user)) => Outcome::Success(Caller::User(user)),
+            Ok(Some(user)) => {
+                let caller = Caller::User(user);
+                ServedTo::remember(req, &caller);
+                Outcome::Success(caller)
+            }
             Ok(None) => Outcome::Error((Status::Unauthorized, crate::error::Error::Unauthorized)),
             Err(e) => Outcome::Error((Status::new(e.status()), e)),
         }

@@ -267,6 +267,9 @@ async fn components(
     .await
 }
 
+/// The longest ranking a centrality answer gives.
+const MAX_RANKED: usize = 10_000;
+
 #[get("/graph/centrality?<p..>")]
 async fn centrality_route(
     g: &State<Arc<GraphState>>,
@@ -276,7 +279,7 @@ async fn centrality_route(
     let s = g.current();
     let v = viewer(&caller);
     let (time, kinds) = (p.time()?, KindFilter::parse(p.kinds.as_deref())?);
-    let limit = Params::number(&p.limit, "limit", 20, 10_000)?;
+    let limit = Params::number(&p.limit, "limit", 20, MAX_RANKED)?;
     let depth = Params::number(&p.depth, "depth", 2, 3)?;
     let betweenness = match p.measure.as_deref().unwrap_or("degree") {
         "degree" => false,
@@ -287,21 +290,25 @@ async fn centrality_route(
         Some(f) if !f.is_empty() => Some(node(&s, "focus", &p.focus, v)?),
         _ => None,
     };
+    // Kept whole (the ranking is the same for every limit) and cut per request.
     let key = format!(
-        "centrality|{betweenness}|{time:?}|{}|{focus:?}|{depth}|{limit}|{v:?}",
+        "centrality|{betweenness}|{time:?}|{}|{focus:?}|{depth}|{v:?}",
         kinds.key()
     );
     blocking(move || {
-        let answer = s.memo.get_or(key, || {
+        let ranking = s.memo.get_or(key, || {
             let view = View { s: &s, time, kinds };
             let subset = focus.map(|f| view.ego(f, depth));
+            let all = MAX_RANKED;
             if betweenness {
-                crate::graph::centrality::betweenness(&view, subset.as_deref(), limit, v)
+                crate::graph::centrality::betweenness(&view, subset.as_deref(), all, v)
             } else {
-                crate::graph::centrality::degree(&view, subset.as_deref(), limit, v)
+                crate::graph::centrality::degree(&view, subset.as_deref(), all, v)
             }
         });
-        Ok(Json(answer.as_ref().clone()))
+        let mut answer = ranking.as_ref().clone();
+        answer.items.truncate(limit);
+        Ok(Json(answer))
     })
     .await
 }

@@ -1,5 +1,6 @@
 //! Logs every read of person data by a signed-in user, for pages and API answers alike:
-//! a response fairing looks for ids in what is sent (JSON, HTML) and in the address, and
+//! a response fairing looks for ids in what is sent (JSON, HTML) and in the address, names
+//! the user the route's own guard found (`ServedTo`), and
 //! takes the ids of downloads that carry names only (CSV) from `NamedPersons`. Admins read
 //! the log of a person at `GET /api/v1/persons/{id}/reads`.
 use std::collections::BTreeSet;
@@ -8,7 +9,7 @@ use std::sync::Mutex;
 
 use rocket::fairing::{Fairing, Info, Kind};
 use rocket::http::{ContentType, Method, Status};
-use rocket::request::{Outcome, Request};
+use rocket::request::Request;
 use rocket::serde::json::Json;
 use rocket::{get, routes, Response, Route, State};
 
@@ -16,7 +17,6 @@ use crate::app::Db;
 use crate::error::Error;
 use crate::service::reads::{self, PersonRead};
 use crate::service::Caller;
-use crate::web::session::WebCaller;
 
 /// Persons a response names without their ids in the body (request-local).
 #[derive(Default)]
@@ -40,19 +40,32 @@ impl NamedPersons {
     }
 }
 
+/// The signed-in user an answer was made for, as the route's own guard found it (the
+/// bearer token for the API, the session for pages), kept with the request so the read
+/// log names that user and nobody else.
+#[derive(Default)]
+pub struct ServedTo(std::sync::OnceLock<Caller>);
+
+impl ServedTo {
+    pub fn remember(req: &Request<'_>, caller: &Caller) {
+        let _ = req.local_cache(ServedTo::default).0.set(caller.clone());
+    }
+
+    pub fn of(req: &Request<'_>) -> Option<Caller> {
+        req.local_cache(ServedTo::default).0.get().cloned()
+    }
+}
+
 pub struct PersonReadLog;
 
-/// The signed-in user behind a request: an API token, else the page session.
-async fn user_of(req: &Request<'_>) -> Option<Caller> {
-    let caller = match req.guard::<Caller>().await {
-        Outcome::Success(Caller::Anonymous) => match req.guard::<WebCaller>().await {
-            Outcome::Success(WebCaller(c)) => c,
-            _ => Caller::Anonymous,
-        },
-        Outcome::Success(c) => c,
-        _ => Caller::Anonymous,
-    };
-    matches!(caller, Caller::User(_)).then_some(caller)
+/// Reading requests, and restores (they show a record the caller did not send). The
+/// answers to creates and updates only echo what the caller sent.
+fn reads_data(req: &Request<'_>) -> bool {
+    match req.method() {
+        Method::Get => true,
+        Method::Post => req.uri().path().as_str().ends_with("/restore"),
+        _ => false,
+    }
 }
 
 fn shows_data(res: &Response<'_>) -> bool {
@@ -70,10 +83,10 @@ impl Fairing for PersonReadLog {
     }
 
     async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
-        if req.method() != Method::Get || res.status() != Status::Ok || !shows_data(res) {
+        if !res.status().class().is_success() || !shows_data(res) || !reads_data(req) {
             return;
         }
-        let Some(caller) = user_of(req).await else {
+        let Some(caller) = ServedTo::of(req) else {
             return;
         };
         let body = match res.body_mut().to_string().await {
@@ -104,6 +117,7 @@ fn withhold(res: &mut Response<'_>) {
     let message = "the read log is unavailable; nothing is shown";
     res.set_status(Status::ServiceUnavailable);
     res.set_header(ContentType::Plain);
+    res.remove_header("Content-Disposition");
     res.set_sized_body(message.len(), Cursor::new(message));
 }
 

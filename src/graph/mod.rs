@@ -120,13 +120,21 @@ pub struct Snapshot {
 }
 
 /// Answers kept by a key for as long as their snapshot is current: a whole-graph
-/// betweenness takes seconds, and asking twice must not.
+/// betweenness takes seconds, and asking twice must not. The oldest goes first when full.
 #[derive(Default)]
-pub struct Memo(std::sync::Mutex<HashMap<String, std::sync::Arc<dyn std::any::Any + Send + Sync>>>);
+pub struct Memo(std::sync::Mutex<MemoEntries>);
+
+type Kept = std::sync::Arc<dyn std::any::Any + Send + Sync>;
+
+#[derive(Default)]
+pub struct MemoEntries {
+    by_key: HashMap<String, Kept>,
+    oldest_first: std::collections::VecDeque<String>,
+}
 
 impl Memo {
-    /// Kept answers at most; then they are all dropped (keys are rarely many).
-    const MAX: usize = 64;
+    /// Kept answers at most (a whole-graph ranking holds up to 10,000 scored nodes).
+    pub const MAX: usize = 16;
 
     /// The answer kept for `key`, or `compute`'s, kept.
     pub fn get_or<T: std::any::Any + Send + Sync>(
@@ -134,16 +142,21 @@ impl Memo {
         key: String,
         compute: impl FnOnce() -> T,
     ) -> std::sync::Arc<T> {
-        let hit = self.0.lock().ok().and_then(|m| m.get(&key).cloned());
+        let hit = self.0.lock().ok().and_then(|m| m.by_key.get(&key).cloned());
         if let Some(Ok(found)) = hit.map(|h| h.downcast::<T>()) {
             return found;
         }
         let value = std::sync::Arc::new(compute());
         if let Ok(mut m) = self.0.lock() {
-            if m.len() >= Self::MAX {
-                m.clear();
+            if m.by_key.insert(key.clone(), value.clone()).is_none() {
+                m.oldest_first.push_back(key);
             }
-            m.insert(key, value.clone());
+            while m.by_key.len() > Self::MAX {
+                match m.oldest_first.pop_front() {
+                    Some(old) => m.by_key.remove(&old),
+                    None => break,
+                };
+            }
         }
         value
     }
@@ -300,14 +313,22 @@ mod memo_tests {
         assert_eq!(*memo.get_or("b".into(), || compute(3)), 3);
         // The same key with another type is computed anew, not mistaken.
         assert_eq!(*memo.get_or("a".into(), || "text"), "text");
-        for i in 0..Memo::MAX {
+        // Full, the oldest go first: "a", then "b"; the recent ones stay.
+        for i in 0..Memo::MAX - 1 {
             memo.get_or(format!("k{i}"), || i);
         }
+        assert_eq!(*memo.get_or("b".into(), || compute(5)), 3, "not yet");
+        memo.get_or("one more".into(), || 0);
+        assert_eq!(
+            *memo.get_or("k0".into(), || 99_usize),
+            0,
+            "recent ones stay"
+        );
         runs.set(0);
         assert_eq!(
             *memo.get_or("b".into(), || compute(4)),
             4,
-            "dropped when full"
+            "the oldest went"
         );
         assert_eq!(runs.get(), 1);
     }

@@ -179,6 +179,7 @@ pub fn delete<R: Resource>(conn: &mut DbConn, caller: &Caller, id: &str) -> Resu
     conn.transaction(|conn| {
         db::bump_data_version(conn)?;
         let before = get::<R>(conn, caller, id)?;
+        R::check_delete(conn, id)?;
         let stamp = db::now();
         R::set_deleted(conn, id, Some(&stamp))?;
         let after = Record {

@@ -11,9 +11,6 @@ use crate::domain::UserRole;
 use crate::error::Result;
 use crate::schema::{person_reads, persons, users};
 
-/// Ids (at most this many per answer) that are checked against the persons table.
-const MAX_CANDIDATES: usize = 5_000;
-
 /// Logs that `caller` was shown the persons among `candidates` (any ids: those that are
 /// not persons are ignored) by the request `via`. Anonymous and system callers are not
 /// logged: anonymous answers never name persons, and the system is the service itself.
@@ -30,7 +27,7 @@ pub fn record(
         return Ok(0);
     }
     let mut shown: Vec<String> = Vec::new();
-    let ids: Vec<&String> = candidates.iter().take(MAX_CANDIDATES).collect();
+    let ids: Vec<&String> = candidates.iter().collect();
     for chunk in ids.chunks(500) {
         shown.extend(
             persons::table

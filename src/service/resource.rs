@@ -89,6 +89,11 @@ pub trait Resource:
         Ok(true)
     }
 
+    /// Why this record may not be deleted, if it may not (e.g. a source still cited).
+    fn check_delete(_conn: &mut DbConn, _id: &str) -> Result<()> {
+        Ok(())
+    }
+
     /// Soft-deletes the links that hang on this record with the same stamp; returns
     /// their (kind, id) for the audit log.
     fn cascade_delete(

@@ -21,6 +21,14 @@ pub fn check(conn: &mut DbConn, list: &[Citation]) -> Result<Vec<FieldError>> {
     Ok(errors)
 }
 
+/// How many records (deleted ones too: they may be restored) cite a source.
+pub fn citing(conn: &mut DbConn, source_id: &str) -> Result<i64> {
+    Ok(citations::table
+        .filter(citations::source_id.eq(source_id))
+        .count()
+        .get_result(conn)?)
+}
+
 pub fn of(conn: &mut DbConn, kind: &str, id: &str) -> Result<Vec<Citation>> {
     let rows: Vec<(String, String)> = citations::table
         .filter(citations::record_kind.eq(kind))

@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use super::date;
 use crate::db::{DbConn, MultiBackend};
 use crate::domain::*;
-use crate::error::{FieldError, Result};
+use crate::error::{Error, FieldError, Result};
 use crate::schema::sources;
 use crate::service::{Caller, ListQuery, Page, Resource};
 use crate::store::organisations::lower;
@@ -86,6 +86,20 @@ impl Resource for Source {
             .select(sources::id)
             .load(conn)?;
         Ok(ids.into_iter().find(|id| Some(id.as_str()) != except_id))
+    }
+
+    /// A cited source stays: deleting it would leave every record that cites it unable
+    /// to be saved or restored.
+    fn check_delete(conn: &mut DbConn, id: &str) -> Result<()> {
+        match super::citations::citing(conn, id)? {
+            0 => Ok(()),
+            n => Err(Error::Conflict {
+                message: format!(
+                    "this source is cited by {n} record(s); remove those citations first"
+                ),
+                existing_id: None,
+            }),
+        }
     }
 
     /// Sources cite nothing themselves.

@@ -168,57 +168,75 @@ mod tests {
 }
 
 impl FieldErrors {
-    /// An amount in euros as a single value or a range (`30000`, `30.000 – 70.000`,
-    /// `30000-70000`, `30.000 bis 70.000`), returned as cents (min, max).
+    /// An amount in euros as a single value, a range, or one bound (`30000`, `30.000,50`,
+    /// `30.000 – 70.000`, `30000-70000 €`, `30.000 bis 70.000`, `≥ 30.000` or `ab 30.000`,
+    /// `≤ 70.000` or `bis 70.000`), returned as cents (min, max).
     pub fn amount_range(&mut self, field: &str, value: &str) -> (Option<i64>, Option<i64>) {
-        let text = value.trim();
+        let text = value.trim().to_lowercase();
         if text.is_empty() {
             return (None, None);
         }
-        let normalised = text.replace("bis", "-").replace(['–', '—'], "-");
-        let parts: Vec<&str> = normalised.split('-').map(str::trim).collect();
-        let euros = |p: &str| -> Option<i64> {
-            let digits: String = p
-                .chars()
-                .filter(|c| !matches!(c, '.' | ' ' | '€') && !c.is_alphabetic())
-                .collect();
-            let digits = digits.split(',').next().unwrap_or("");
-            digits.parse::<i64>().ok().and_then(|e| e.checked_mul(100))
-        };
-        match parts.as_slice() {
-            [one] => match euros(one) {
-                Some(c) => (Some(c), Some(c)),
-                None => {
-                    self.add(
-                        field,
-                        "must be an amount in euros, e.g. 30000 or 30.000 – 70.000",
-                    );
-                    (None, None)
+        let at_least = ["≥", ">=", "ab ", "mindestens "]
+            .iter()
+            .find_map(|p| text.strip_prefix(p));
+        let at_most = ["≤", "<=", "bis ", "höchstens "]
+            .iter()
+            .find_map(|p| text.strip_prefix(p));
+        let parsed = match (at_least, at_most) {
+            (Some(rest), _) => cents(rest).map(|a| (Some(a), None)),
+            (None, Some(rest)) => cents(rest).map(|b| (None, Some(b))),
+            (None, None) => {
+                let normalised = text.replace(" bis ", "-").replace(['–', '—'], "-");
+                match normalised.split('-').map(str::trim).collect::<Vec<_>>()[..] {
+                    [one] => cents(one).map(|c| (Some(c), Some(c))),
+                    [a, b] => match (cents(a), cents(b)) {
+                        (Some(x), Some(y)) if x <= y => Some((Some(x), Some(y))),
+                        (Some(_), Some(_)) => {
+                            self.add(field, "the upper bound is smaller than the lower bound");
+                            return (None, None);
+                        }
+                        _ => None,
+                    },
+                    _ => None,
                 }
-            },
-            [a, b] => match (euros(a), euros(b)) {
-                (Some(x), Some(y)) if x <= y => (Some(x), Some(y)),
-                (Some(_), Some(_)) => {
-                    self.add(field, "the upper bound is smaller than the lower bound");
-                    (None, None)
-                }
-                _ => {
-                    self.add(
-                        field,
-                        "must be an amount in euros, e.g. 30000 or 30.000 – 70.000",
-                    );
-                    (None, None)
-                }
-            },
-            _ => {
-                self.add(
-                    field,
-                    "must be an amount in euros, e.g. 30000 or 30.000 – 70.000",
-                );
-                (None, None)
             }
-        }
+        };
+        parsed.unwrap_or_else(|| {
+            self.add(
+                field,
+                "must be an amount in euros, e.g. 30000, 30.000 – 70.000 or ≥ 30.000",
+            );
+            (None, None)
+        })
     }
+}
+
+/// Euros as typed (`30.000`, `30.000,50`, `30000 €`, `30.000 EUR`) in cents.
+fn cents(text: &str) -> Option<i64> {
+    let bare: String = text
+        .trim()
+        .trim_end_matches("eur")
+        .chars()
+        .filter(|c| !matches!(c, '.' | ' ' | '€' | '\u{a0}'))
+        .collect();
+    let (whole, fraction) = match bare.split_once(',') {
+        Some((w, f)) => (w, f),
+        None => (bare.as_str(), ""),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !(fraction.is_empty() || (digits(fraction) && fraction.len() <= 2)) {
+        return None;
+    }
+    let rest: i64 = match fraction.len() {
+        0 => 0,
+        1 => fraction.parse::<i64>().ok()? * 10,
+        _ => fraction.parse().ok()?,
+    };
+    whole
+        .parse::<i64>()
+        .ok()?
+        .checked_mul(100)?
+        .checked_add(rest)
 }
 
 #[cfg(test)]
@@ -249,6 +267,36 @@ mod amount_tests {
         assert_eq!(e.amount_range("b", "viel"), (None, None));
         assert!(e.get("a").is_some() && e.get("b").is_some());
     }
+
+    #[test]
+    fn open_ranges_and_cents_round_trip_through_the_form() {
+        let mut e = FieldErrors::default();
+        assert_eq!(e.amount_range("a", "ab 30.000"), (Some(3_000_000), None));
+        assert_eq!(e.amount_range("a", "bis 70.000 €"), (None, Some(7_000_000)));
+        assert_eq!(
+            e.amount_range("a", "30.000,5"),
+            (Some(3_000_050), Some(3_000_050))
+        );
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(
+            e.amount_range("c", "30.000,505"),
+            (None, None),
+            "no third decimal"
+        );
+        assert!(e.get("c").is_some());
+        let mut e = FieldErrors::default();
+        for (min, max) in [
+            (Some(3_000_000), Some(7_000_050)),
+            (Some(3_000_050), Some(3_000_050)),
+            (Some(123_456_789), None),
+            (None, Some(5)),
+            (None, None),
+        ] {
+            let shown = crate::web::amount_text(min, max);
+            assert_eq!(e.amount_range("a", &shown), (min, max), "{shown}");
+        }
+        assert!(e.is_empty(), "{e:?}");
+    }
 }
 
 /// What a record form shows around its fields: its heading, where it posts, the page it
@@ -264,6 +312,8 @@ pub struct FormHead {
     pub duplicate: Option<String>,
     /// The delete confirmation page when editing.
     pub delete: Option<String>,
+    /// The person the record is about (id, name), linked.
+    pub person: Option<(String, String)>,
 }
 
 impl FieldErrors {

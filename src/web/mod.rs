@@ -186,23 +186,43 @@ pub fn period(
     }
 }
 
-/// Cents as whole euros with German thousands separators; ranges as "a – b".
-pub fn amount(min: Option<i64>, max: Option<i64>, currency: &str) -> String {
-    let euros = |c: i64| {
-        let digits = (c / 100).to_string();
-        let mut out = String::new();
-        for (i, ch) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push('.');
-            }
-            out.push(ch);
+/// Cents as euros with German thousands separators, and cents only where there are any:
+/// `3000000` → `30.000`, `3000050` → `30.000,50`.
+pub fn euros(cents: i64) -> String {
+    let digits = (cents.abs() / 100).to_string();
+    let mut out = String::new();
+    if cents < 0 {
+        out.push('-');
+    }
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
         }
-        out
-    };
+        out.push(ch);
+    }
+    match cents.abs() % 100 {
+        0 => out,
+        rest => format!("{out},{rest:02}"),
+    }
+}
+
+/// An amount range as shown and as typed into the form: `30.000`, `30.000 – 70.000`,
+/// `≥ 30.000` (only a lower bound known), `≤ 70.000`; empty when nothing is known.
+/// `FieldErrors::amount_range` reads every one of these back unchanged.
+pub fn amount_text(min: Option<i64>, max: Option<i64>) -> String {
     match (min, max) {
-        (Some(a), Some(b)) if a == b => format!("{} {currency}", euros(a)),
-        (Some(a), Some(b)) => format!("{} – {} {currency}", euros(a), euros(b)),
-        (Some(a), None) | (None, Some(a)) => format!("{} {currency}", euros(a)),
-        (None, None) => "?".into(),
+        (Some(a), Some(b)) if a == b => euros(a),
+        (Some(a), Some(b)) => format!("{} – {}", euros(a), euros(b)),
+        (Some(a), None) => format!("≥ {}", euros(a)),
+        (None, Some(b)) => format!("≤ {}", euros(b)),
+        (None, None) => String::new(),
+    }
+}
+
+/// An amount range with its currency, `?` when nothing is known.
+pub fn amount(min: Option<i64>, max: Option<i64>, currency: &str) -> String {
+    match amount_text(min, max) {
+        text if text.is_empty() => "?".into(),
+        text => format!("{text} {currency}"),
     }
 }

@@ -330,6 +330,7 @@ impl LinkForm for Place {
                     back_name: String::new(),
                     duplicate: None,
                     delete: None,
+                    person: None,
                 };
                 let form = PersonForm {
                     visibility: Visibility::Restricted.as_str().into(),
@@ -346,6 +347,7 @@ impl LinkForm for Place {
                     back_name: person.display_name.clone(),
                     duplicate: None,
                     delete: Some(format!("/persons/{id}/delete")),
+                    person: None,
                 };
                 (head, PersonForm::from_record(&person))
             }

@@ -180,6 +180,7 @@ impl LinkForm for EditSource {
             back_name: source.title.clone(),
             duplicate: None,
             delete: Some(format!("/sources/{}/delete", self.0)),
+            person: None,
         };
         Ok((head, SourceForm::from_record(&source)))
     }

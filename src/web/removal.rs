@@ -17,6 +17,11 @@ pub(crate) trait Removable: Resource {
     fn home(&self) -> String;
     /// What the confirmation page names, e.g. "Stiftung EVZ → Romano Drom e.V.".
     fn describe(&self, conn: &mut DbConn) -> String;
+    /// The person it is about (id, name), shown as a link beside the description so the
+    /// page carries the id the read log needs.
+    fn person(&self, _conn: &mut DbConn) -> Option<(String, String)> {
+        None
+    }
 }
 
 /// An organisation's name for descriptions (its id if it cannot be read).
@@ -50,11 +55,13 @@ impl Removable for Affiliation {
         format!("/organisations/{}", self.organisation_id)
     }
     fn describe(&self, conn: &mut DbConn) -> String {
-        let person = crud::get::<Person>(conn, &Caller::System, &self.person_id)
-            .map(|p| p.data.display_name)
-            .unwrap_or_default();
         let org = organisation_name(conn, &self.organisation_id);
-        format!("{person} – {} – {org}", self.role.label_de())
+        format!("{} – {org}", self.role.label_de())
+    }
+    fn person(&self, conn: &mut DbConn) -> Option<(String, String)> {
+        // Deleted persons too: their roles are restored with them.
+        let person = crud::load_full::<Person>(conn, &self.person_id).ok()??;
+        Some((person.id, person.data.display_name))
     }
 }
 
@@ -97,6 +104,7 @@ struct ConfirmView {
     chrome: Chrome,
     action: String,
     name: String,
+    person: Option<(String, String)>,
     back: String,
 }
 
@@ -123,13 +131,13 @@ fn load_for_editor<R: Removable>(conn: &mut DbConn, caller: &Caller, id: &str) -
 /// "Really delete?" with the record named and a way back.
 pub(crate) async fn confirm<R: Removable>(chrome: Chrome, db: &Db, prefix: &str, id: &str) -> Page {
     let (caller, key) = (chrome.caller.clone(), id.to_string());
-    let (name, home) = {
+    let (name, person, home) = {
         let prefix = prefix.to_string();
         db.run(move |c| {
             caller.require(UserRole::Editor)?;
             let record = crud::get::<R>(c, &caller, &key)?;
             let home = home_of(&prefix, &key, &record.data);
-            Ok((record.data.describe(c), home))
+            Ok((record.data.describe(c), record.data.person(c), home))
         })
         .await
         .map_err(|e| fail(&chrome, e))?
@@ -138,6 +146,7 @@ pub(crate) async fn confirm<R: Removable>(chrome: Chrome, db: &Db, prefix: &str,
         chrome,
         action: format!("{prefix}/{id}/delete"),
         name,
+        person,
         back: home,
     })
 }

@@ -33,7 +33,11 @@ impl<'r> FromRequest<'r> for WebCaller {
             return Outcome::Success(WebCaller(Caller::Anonymous));
         };
         match db.run(move |c| tokens::user_by_id(c, &user_id)).await {
-            Ok(Some(user)) => Outcome::Success(WebCaller(Caller::User(user))),
+            Ok(Some(user)) => {
+                let caller = Caller::User(user);
+                crate::api::person_reads::ServedTo::remember(req, &caller);
+                Outcome::Success(WebCaller(caller))
+            }
             _ => Outcome::Success(WebCaller(Caller::Anonymous)),
         }
     }

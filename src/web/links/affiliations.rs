@@ -38,8 +38,9 @@ pub struct RoleForm {
     pub start: String,
     #[field(default = String::new())]
     pub end: String,
-    #[field(default = false)]
-    pub paid: bool,
+    /// `true`, `false`, or empty for not known.
+    #[field(default = String::new())]
+    pub paid: String,
     #[field(default = false)]
     pub project_bound: bool,
     pub fields_of_work: Vec<String>,
@@ -52,7 +53,7 @@ impl RoleForm {
             title: a.title.clone().unwrap_or_default(),
             start: a.start.map(|d| d.to_string()).unwrap_or_default(),
             end: a.end.map(|d| d.to_string()).unwrap_or_default(),
-            paid: a.paid == Some(true),
+            paid: a.paid.map(|p| p.to_string()).unwrap_or_default(),
             project_bound: a.project_bound,
             fields_of_work: a
                 .fields_of_work
@@ -83,7 +84,15 @@ impl RoleForm {
             title: FieldErrors::text(&self.title),
             start: e.date("start", &self.start),
             end: e.date("end", &self.end),
-            paid: Some(self.paid),
+            paid: match self.paid.trim() {
+                "" => None,
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => {
+                    e.add("paid", "must be yes, no or not known");
+                    None
+                }
+            },
             project_bound: self.project_bound,
             fields_of_work: e.choices("fields_of_work", &self.fields_of_work),
             funding_id: keep.and_then(|k| k.funding_id.clone()),
@@ -150,6 +159,7 @@ fn context(conn: &mut DbConn, caller: &Caller, place: &Place) -> Result<Context>
         back_name,
         duplicate: None,
         delete: None,
+        person: None,
     };
     Ok(match place {
         Place::NewPerson { organisation } => {
@@ -188,11 +198,12 @@ fn context(conn: &mut DbConn, caller: &Caller, place: &Place) -> Result<Context>
             Context {
                 head: FormHead {
                     delete: Some(format!("/affiliations/{affiliation}/delete")),
+                    person: Some((a.person_id.clone(), person.display_name)),
                     ..head(
                         "links.edit_role",
                         format!("/affiliations/{affiliation}/edit"),
                         format!("/organisations/{}", a.organisation_id),
-                        format!("{} – {org}", person.display_name),
+                        org,
                     )
                 },
                 form: RoleForm::from_record(&a),

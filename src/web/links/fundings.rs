@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::web::forms::{FieldErrors, FormHead};
 use crate::web::organisations::resolve_organisation;
 use crate::web::removal::organisation_name;
-use crate::web::{amount, render, Chrome, Page};
+use crate::web::{amount_text, render, Chrome, Page};
 
 #[derive(Debug, Default, Clone, FromForm)]
 pub struct FundingForm {
@@ -37,10 +37,7 @@ pub struct FundingForm {
 
 impl FundingForm {
     fn from_record(f: &Funding, funder: String) -> FundingForm {
-        let amount = match (f.amount_min, f.amount_max) {
-            (None, None) => String::new(),
-            (min, max) => amount(min, max, &f.currency),
-        };
+        let amount = amount_text(f.amount_min, f.amount_max);
         FundingForm {
             funder,
             amount,

@@ -190,6 +190,7 @@ pub const LABELS: Labels = &[
     ("links.edit", "bearbeiten", "edit"),
     ("links.title", "Bezeichnung der Rolle", "Title of the role"),
     ("links.purpose", "Zweck", "Purpose"),
+    ("links.paid", "Bezahlt?", "Paid?"),
     ("links.project_bound", "projektgebunden", "project-bound"),
     (
         "links.organisation_hint",

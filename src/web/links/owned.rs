@@ -91,6 +91,7 @@ impl<R: OwnedLink> LinkForm for At<R> {
                     back_name: name,
                     duplicate: None,
                     delete: None,
+                    person: None,
                 };
                 (head, R::new_fields())
             }
@@ -103,6 +104,7 @@ impl<R: OwnedLink> LinkForm for At<R> {
                     back_name: organisation_name(conn, record.owner()),
                     duplicate: None,
                     delete: Some(format!("/{}/{id}/delete", R::PATH)),
+                    person: None,
                 };
                 (head, record.fields(conn))
             }

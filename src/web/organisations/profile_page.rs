@@ -41,6 +41,8 @@ pub struct DeletedRow {
     pub path: &'static str,
     pub id: String,
     pub description: String,
+    /// The person a deleted role is about (id, name).
+    pub person: Option<(String, String)>,
 }
 
 pub struct SourceRow {
@@ -305,6 +307,7 @@ fn deleted_links(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Vec<Del
                 let row = DeletedRow {
                     path,
                     description: r.data.describe(conn),
+                    person: r.data.person(conn),
                     id: r.id,
                 };
                 (r.deleted_at.unwrap_or_default(), row)
