@@ -355,6 +355,53 @@ fn an_edit_keeps_what_it_does_not_change(app: &TestApp) {
     );
 }
 
+fn a_shared_name_on_an_edit_form_keeps_its_organisation(app: &TestApp) {
+    let fx = fixture(app);
+    // A second "Stadt Dortmund" (another kind): the name alone no longer decides.
+    app.create(
+        "organisations",
+        &fx.tok,
+        json!({"name": "Stadt Dortmund", "kind": "municipal_unit", "city": "Dortmund"}),
+    );
+    let path = format!("/relations/{}/edit", fx.relation);
+    let (html, csrf) = fx.form(&path);
+    assert!(html.contains("value=\"Stadt Dortmund\""));
+    let (status, _, _) = post_form(
+        &app.client,
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("kind", "founded_on_initiative_of"),
+            ("target", "Stadt Dortmund"),
+            ("start", "2015"),
+        ],
+    );
+    assert_eq!(
+        status,
+        Status::SeeOther,
+        "the unchanged name keeps the stored target"
+    );
+    let stored = fx.record("relations", &fx.relation);
+    assert_eq!(
+        (&stored["target_id"], &stored["start"]),
+        (&json!(fx.stadt), &json!("2015"))
+    );
+    // Typed anew on a new relation, the same name is ambiguous and says so.
+    let path = format!("/organisations/{}/relations/new", fx.verein);
+    let (_, csrf) = fx.form(&path);
+    let (status, html, _) = post_form(
+        &app.client,
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("kind", "cooperates_with"),
+            ("target", "Stadt Dortmund"),
+        ],
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(html.contains("id=\"error-target\""), "{html}");
+}
+
 fn a_cited_source_cannot_be_deleted(app: &TestApp) {
     let fx = fixture(app);
     let (status, org) = app.put(
@@ -726,6 +773,7 @@ on_both_backends!(
     edit_a_funding_and_a_relation,
     an_edit_keeps_what_it_does_not_change,
     a_cited_source_cannot_be_deleted,
+    a_shared_name_on_an_edit_form_keeps_its_organisation,
     delete_and_restore_links_from_their_pages,
     sources_are_edited_deleted_and_restored,
     a_duplicate_links_to_the_existing_record,

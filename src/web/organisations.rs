@@ -19,7 +19,7 @@ use crate::service::{crud, ListQuery, Page as ListPage};
 mod form;
 mod profile_page;
 use form::OrgForm;
-pub(crate) use form::{organisation_names, resolve_organisation};
+pub(crate) use form::{organisation_names, resolve_or_keep, resolve_organisation};
 use profile_page::profile;
 
 const PAGE_SIZE: i64 = 25;

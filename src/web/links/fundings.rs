@@ -9,7 +9,7 @@ use crate::db::DbConn;
 use crate::domain::*;
 use crate::error::Result;
 use crate::web::forms::{FieldErrors, FormHead};
-use crate::web::organisations::resolve_organisation;
+use crate::web::organisations::resolve_or_keep;
 use crate::web::removal::organisation_name;
 use crate::web::{amount_text, render, Chrome, Page};
 
@@ -59,7 +59,8 @@ impl FundingForm {
         keep: Option<&Funding>,
     ) -> std::result::Result<Funding, FieldErrors> {
         let mut e = FieldErrors::default();
-        let funder = resolve_organisation(conn, "funder", &self.funder, &mut e);
+        let stored = keep.map(|k| k.funder_id.as_str());
+        let funder = resolve_or_keep(conn, "funder", &self.funder, stored, &mut e);
         if self.funder.trim().is_empty() {
             e.add("funder", "is required");
         }

@@ -9,7 +9,7 @@ use crate::db::DbConn;
 use crate::domain::*;
 use crate::error::Result;
 use crate::web::forms::{FieldErrors, FormHead};
-use crate::web::organisations::resolve_organisation;
+use crate::web::organisations::resolve_or_keep;
 use crate::web::removal::organisation_name;
 use crate::web::{render, Chrome, Page};
 
@@ -56,7 +56,8 @@ impl RelationForm {
         if self.kind.trim().is_empty() {
             e.add("kind", "is required");
         }
-        let target = resolve_organisation(conn, "target", &self.target, &mut e);
+        let stored = keep.map(|k| k.target_id.as_str());
+        let target = resolve_or_keep(conn, "target", &self.target, stored, &mut e);
         if self.target.trim().is_empty() {
             e.add("target", "is required");
         }

@@ -141,6 +141,23 @@ impl OrgForm {
     }
 }
 
+/// Like `resolve_organisation`, but the stored organisation's own name, left as it was
+/// on an edit form, keeps it, even when other organisations share that name.
+pub(crate) fn resolve_or_keep(
+    conn: &mut DbConn,
+    field: &str,
+    text: &str,
+    stored: Option<&str>,
+    e: &mut FieldErrors,
+) -> Option<String> {
+    if let Some(id) = stored {
+        if crate::web::removal::organisation_name(conn, id) == text.trim() {
+            return Some(id.to_string());
+        }
+    }
+    resolve_organisation(conn, field, text, e)
+}
+
 /// Finds an organisation typed into a search field by id or by (unique) name; errors
 /// say what went wrong, so the field works without JavaScript.
 pub(crate) fn resolve_organisation(
