@@ -765,6 +765,18 @@ fn deleted_records_are_listed_for_editors_only(app: &TestApp) {
     let (status, v) = app.get("/api/v1/fundings?deleted=ja", Some(&fx.tok));
     assert_eq!(status, Status::UnprocessableEntity);
     assert_eq!(TestApp::error_fields(&v), ["deleted"]);
+    // A deleted person is found by the organisation of the roles deleted with it.
+    let (status, _) = app.delete(&format!("/api/v1/persons/{}", fx.person), Some(&fx.tok));
+    assert_eq!(status, Status::NoContent);
+    let at_verein = format!("organisation={}", fx.verein);
+    let (_, gone) = app.get(
+        &format!("/api/v1/persons?deleted=true&{at_verein}"),
+        Some(&fx.tok),
+    );
+    assert_eq!(gone["total"], 1, "{gone}");
+    assert_eq!(gone["items"][0]["id"], fx.person.as_str());
+    let (_, live) = app.get(&format!("/api/v1/persons?{at_verein}"), Some(&fx.tok));
+    assert_eq!(live["total"], 0);
 }
 
 on_both_backends!(

@@ -142,10 +142,11 @@ fn filtered(q: &ListQuery) -> Result<organisations::BoxedQuery<'static, MultiBac
         query = query.filter(organisations::kind.eq(kind.as_str()));
     }
     if let Some(umbrella) = q.umbrella.clone().filter(|u| !u.is_empty()) {
+        // Live members through live relations; deleted ones through those deleted with them.
         let members = relations::table
             .filter(relations::target_id.eq(umbrella))
             .filter(relations::kind.eq(RelationKind::MemberOf.as_str()))
-            .filter(relations::deleted_at.is_null())
+            .filter(relations::deleted_at.is_null().eq(!q.deleted))
             .select(relations::source_id);
         query = query.filter(organisations::id.eq_any(members));
     }

@@ -69,11 +69,12 @@ fn filtered(caller: &Caller, q: &ListQuery) -> persons::BoxedQuery<'static, Mult
         query = query.filter(lower(persons::display_name).like(pattern).escape('\\'));
     }
     if let Some(org) = q.organisation.clone().filter(|o| !o.is_empty()) {
-        let members = affiliations::table
+        // Live persons through live roles; deleted ones through the roles deleted with them.
+        let roles = affiliations::table
             .filter(affiliations::organisation_id.eq(org))
-            .filter(affiliations::deleted_at.is_null())
+            .filter(affiliations::deleted_at.is_null().eq(!q.deleted))
             .select(affiliations::person_id);
-        query = query.filter(persons::id.eq_any(members));
+        query = query.filter(persons::id.eq_any(roles));
     }
     query
 }
