@@ -480,6 +480,42 @@ fn delete_and_restore_links_from_their_pages(app: &TestApp) {
     );
 }
 
+fn a_link_whose_other_end_is_deleted_points_there_first(app: &TestApp) {
+    let fx = fixture(app);
+    // Deleting the city takes the relation to it along.
+    let (status, _) = app.delete(
+        &format!("/api/v1/organisations/{}", fx.stadt),
+        Some(&fx.tok),
+    );
+    assert_eq!(status, Status::NoContent);
+    let profile = format!("/organisations/{}", fx.verein);
+    let (_, html) = page(&app.client, &profile);
+    assert!(html.contains("id=\"deleted-links\""), "{html}");
+    assert!(
+        html.contains(&format!(
+            "<a href=\"/organisations/{}\">Stadt Dortmund</a></span>",
+            fx.stadt
+        )),
+        "points to the deleted city: {html}"
+    );
+    assert!(
+        !html.contains(&format!("/relations/{}/restore", fx.relation)),
+        "no restore that would fail"
+    );
+    // Restoring the city brings the relation back with it.
+    let city = format!("/organisations/{}", fx.stadt);
+    let (_, city_page) = page(&app.client, &city);
+    let (status, _, _) = post_form(
+        &app.client,
+        &format!("{city}/restore"),
+        &[("csrf", &csrf_of(&city_page))],
+    );
+    assert_eq!(status, Status::SeeOther);
+    assert_eq!(fx.status_of("relations", &fx.relation), Status::Ok);
+    let (_, html) = page(&app.client, &profile);
+    assert!(!html.contains("id=\"deleted-links\""));
+}
+
 fn sources_are_edited_deleted_and_restored(app: &TestApp) {
     let fx = fixture(app);
     let other = app.create("sources", &fx.tok, json!({"title": "Interview I4"}));
@@ -787,6 +823,7 @@ on_both_backends!(
     a_cited_source_cannot_be_deleted,
     a_shared_name_on_an_edit_form_keeps_its_organisation,
     delete_and_restore_links_from_their_pages,
+    a_link_whose_other_end_is_deleted_points_there_first,
     sources_are_edited_deleted_and_restored,
     a_duplicate_links_to_the_existing_record,
     a_new_person_gets_roles_on_both_sides_and_is_marked_as_tandem,

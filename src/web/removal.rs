@@ -10,6 +10,7 @@ use crate::db::DbConn;
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::service::{crud, Caller, Resource};
+use crate::store::refs;
 
 /// A record that the web pages can delete and restore.
 pub(crate) trait Removable: Resource {
@@ -22,6 +23,22 @@ pub(crate) trait Removable: Resource {
     fn person(&self, _conn: &mut DbConn) -> Option<(String, String)> {
         None
     }
+    /// A deleted record this one hangs on (its page, its name): it must come back first.
+    fn blocked_by(&self, _conn: &mut DbConn) -> Option<(String, String)> {
+        None
+    }
+}
+
+/// The first deleted organisation among `ids`, as (page, name).
+fn deleted_organisation(conn: &mut DbConn, ids: &[&str]) -> Option<(String, String)> {
+    ids.iter()
+        .find_map(|id| match refs::organisation_live(conn, id) {
+            Ok(false) => {
+                let name = crud::load_full::<Organisation>(conn, id).ok()??.data.name;
+                Some((format!("/organisations/{id}"), name))
+            }
+            _ => None,
+        })
 }
 
 /// An organisation's name for descriptions (its id if it cannot be read).
@@ -63,6 +80,13 @@ impl Removable for Affiliation {
         let person = crud::load_full::<Person>(conn, &self.person_id).ok()??;
         Some((person.id, person.data.display_name))
     }
+    fn blocked_by(&self, conn: &mut DbConn) -> Option<(String, String)> {
+        if let Ok(false) = refs::person_live(conn, &self.person_id) {
+            let (id, name) = self.person(conn)?;
+            return Some((format!("/persons/{id}"), name));
+        }
+        deleted_organisation(conn, &[&self.organisation_id])
+    }
 }
 
 impl Removable for Funding {
@@ -76,6 +100,9 @@ impl Removable for Funding {
         let period = super::period(self.start, self.end);
         format!("{funder} → {recipient}: {amount}, {period}")
     }
+    fn blocked_by(&self, conn: &mut DbConn) -> Option<(String, String)> {
+        deleted_organisation(conn, &[&self.funder_id, &self.recipient_id])
+    }
 }
 
 impl Removable for Relation {
@@ -86,6 +113,9 @@ impl Removable for Relation {
         let source = organisation_name(conn, &self.source_id);
         let target = organisation_name(conn, &self.target_id);
         format!("{source} – {} – {target}", self.kind.label_de())
+    }
+    fn blocked_by(&self, conn: &mut DbConn) -> Option<(String, String)> {
+        deleted_organisation(conn, &[&self.source_id, &self.target_id])
     }
 }
 

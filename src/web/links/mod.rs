@@ -191,6 +191,11 @@ pub const LABELS: Labels = &[
     ("links.title", "Bezeichnung der Rolle", "Title of the role"),
     ("links.purpose", "Zweck", "Purpose"),
     ("links.paid", "Bezahlt?", "Paid?"),
+    (
+        "links.restore_first",
+        "– erst wiederherstellen:",
+        "– restore this first:",
+    ),
     ("links.project_bound", "projektgebunden", "project-bound"),
     (
         "links.organisation_hint",

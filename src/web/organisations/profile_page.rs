@@ -43,6 +43,8 @@ pub struct DeletedRow {
     pub description: String,
     /// The person a deleted role is about (id, name).
     pub person: Option<(String, String)>,
+    /// A deleted record it hangs on (page, name), to be restored first.
+    pub blocked_by: Option<(String, String)>,
 }
 
 pub struct SourceRow {
@@ -308,6 +310,7 @@ fn deleted_links(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Vec<Del
                     path,
                     description: r.data.describe(conn),
                     person: r.data.person(conn),
+                    blocked_by: r.data.blocked_by(conn),
                     id: r.id,
                 };
                 (r.deleted_at.unwrap_or_default(), row)
