@@ -120,15 +120,17 @@ pub struct Snapshot {
 }
 
 /// Answers kept by a key for as long as their snapshot is current: a whole-graph
-/// betweenness takes seconds, and asking twice must not. The oldest goes first when full.
+/// betweenness takes seconds, and asking twice must not — nor asking twice at once: the
+/// second caller waits for the first one's answer. The oldest goes first when full.
 #[derive(Default)]
 pub struct Memo(std::sync::Mutex<MemoEntries>);
 
 type Kept = std::sync::Arc<dyn std::any::Any + Send + Sync>;
+type Slot = std::sync::Arc<std::sync::OnceLock<Kept>>;
 
 #[derive(Default)]
 pub struct MemoEntries {
-    by_key: HashMap<String, Kept>,
+    by_key: HashMap<String, Slot>,
     oldest_first: std::collections::VecDeque<String>,
 }
 
@@ -142,23 +144,41 @@ impl Memo {
         key: String,
         compute: impl FnOnce() -> T,
     ) -> std::sync::Arc<T> {
-        let hit = self.0.lock().ok().and_then(|m| m.by_key.get(&key).cloned());
-        if let Some(Ok(found)) = hit.map(|h| h.downcast::<T>()) {
-            return found;
+        let slot = self.slot(key);
+        let mut compute = Some(compute);
+        let kept = slot
+            .get_or_init(|| match compute.take() {
+                Some(f) => std::sync::Arc::new(f()),
+                None => unreachable!("the closure runs once"),
+            })
+            .clone();
+        match (kept.downcast::<T>(), compute.take()) {
+            (Ok(found), _) => found,
+            // The key holds an answer of another type: answer without keeping.
+            (Err(_), Some(f)) => std::sync::Arc::new(f()),
+            (Err(_), None) => unreachable!("a fresh answer has the asked type"),
         }
-        let value = std::sync::Arc::new(compute());
-        if let Ok(mut m) = self.0.lock() {
-            if m.by_key.insert(key.clone(), value.clone()).is_none() {
-                m.oldest_first.push_back(key);
-            }
-            while m.by_key.len() > Self::MAX {
-                match m.oldest_first.pop_front() {
-                    Some(old) => m.by_key.remove(&old),
-                    None => break,
-                };
-            }
+    }
+
+    /// The slot of `key`, made (and the oldest dropped when full) if missing.
+    fn slot(&self, key: String) -> Slot {
+        let mut m = match self.0.lock() {
+            Ok(m) => m,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(slot) = m.by_key.get(&key) {
+            return slot.clone();
         }
-        value
+        let slot = Slot::default();
+        m.by_key.insert(key.clone(), slot.clone());
+        m.oldest_first.push_back(key);
+        while m.by_key.len() > Self::MAX {
+            match m.oldest_first.pop_front() {
+                Some(old) => m.by_key.remove(&old),
+                None => break,
+            };
+        }
+        slot
     }
 }
 
@@ -296,6 +316,26 @@ impl Viewer {
 
 #[cfg(test)]
 mod memo_tests {
+    #[test]
+    fn callers_at_once_share_one_computation() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let memo = super::Memo::default();
+        let runs = AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| {
+                    let answer = memo.get_or("slow".into(), || {
+                        runs.fetch_add(1, Ordering::SeqCst);
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                        42_u64
+                    });
+                    assert_eq!(*answer, 42);
+                });
+            }
+        });
+        assert_eq!(runs.load(Ordering::SeqCst), 1);
+    }
+
     use super::Memo;
     use std::cell::Cell;
 
