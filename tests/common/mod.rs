@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod graph;
+pub mod links;
 pub mod web;
 
 use diesel::connection::SimpleConnection;
