@@ -246,6 +246,9 @@ fn admins_read_the_log_and_nothing_else_changes(app: &TestApp) {
     assert_eq!(status, Status::Forbidden);
     let (status, log) = app.get(&path, Some(&admin));
     assert_eq!(status, Status::Ok);
+    let (status, bad) = app.get(&format!("{path}?limit=viele"), Some(&admin));
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert_eq!(TestApp::error_fields(&bad), ["limit"]);
     let entries = log.as_array().expect("list");
     assert_eq!(entries.len(), 1, "{log}");
     assert!(entries[0]["user"].as_str().unwrap().starts_with("viewer-"));

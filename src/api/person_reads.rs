@@ -13,6 +13,7 @@ use rocket::request::Request;
 use rocket::serde::json::Json;
 use rocket::{get, routes, Response, Route, State};
 
+use crate::api::resources::ListParams;
 use crate::app::Db;
 use crate::error::Error;
 use crate::service::reads::{self, PersonRead};
@@ -96,6 +97,11 @@ impl Fairing for PersonReadLog {
         let mut ids = reads::uuids_in(&body);
         ids.extend(reads::uuids_in(req.uri().path().as_str()));
         ids.extend(NamedPersons::take(req));
+        if ids.is_empty() {
+            // No ids, no person: spare the database.
+            res.set_sized_body(body.len(), Cursor::new(body));
+            return;
+        }
         let via = req.uri().to_string();
         let logged = match req.rocket().state::<Db>() {
             Some(db) => db
@@ -121,16 +127,18 @@ fn withhold(res: &mut Response<'_>) {
     res.set_sized_body(message.len(), Cursor::new(message));
 }
 
-#[get("/<id>/reads?<limit>")]
+/// Newest first; `limit` as in lists (default 50, at most 500, bad numbers are 422).
+#[get("/<id>/reads?<params..>")]
 async fn person_reads(
     db: &State<Db>,
     caller: Caller,
     id: &str,
-    limit: Option<i64>,
+    params: ListParams,
 ) -> Result<Json<Vec<PersonRead>>, Error> {
+    let limit = params.into_query()?.limit();
     let id = id.to_string();
     let found = db
-        .run(move |c| reads::of_person(c, &caller, &id, limit.unwrap_or(100)))
+        .run(move |c| reads::of_person(c, &caller, &id, limit))
         .await?;
     Ok(Json(found))
 }

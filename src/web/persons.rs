@@ -280,7 +280,10 @@ impl PersonForm {
     }
 
     /// The person with the form's values; citations are kept from the stored record.
-    fn to_domain(&self, keep: Option<&Person>) -> std::result::Result<Person, FieldErrors> {
+    pub(crate) fn to_domain(
+        &self,
+        keep: Option<&Person>,
+    ) -> std::result::Result<Person, FieldErrors> {
         let mut e = FieldErrors::default();
         let visibility = e.choice::<Visibility>("visibility", &self.visibility);
         if self.visibility.trim().is_empty() {

@@ -14,8 +14,8 @@ use crate::store::refs;
 
 /// A record that the web pages can delete and restore.
 pub(crate) trait Removable: Resource {
-    /// Where the record is shown; delete and restore go back there.
-    fn home(&self) -> String;
+    /// Where the record with this id is shown; delete and restore go back there.
+    fn home(&self, id: &str) -> String;
     /// What the confirmation page names, e.g. "Stiftung EVZ → Romano Drom e.V.".
     fn describe(&self, conn: &mut DbConn) -> String;
     /// The person it is about (id, name), shown as a link beside the description so the
@@ -49,9 +49,8 @@ pub(crate) fn organisation_name(conn: &mut DbConn, id: &str) -> String {
 }
 
 impl Removable for Organisation {
-    fn home(&self) -> String {
-        // Organisations are their own page; the id is filled in by the caller.
-        String::new()
+    fn home(&self, id: &str) -> String {
+        format!("/organisations/{id}")
     }
     fn describe(&self, _: &mut DbConn) -> String {
         self.name.clone()
@@ -59,8 +58,8 @@ impl Removable for Organisation {
 }
 
 impl Removable for Person {
-    fn home(&self) -> String {
-        String::new()
+    fn home(&self, id: &str) -> String {
+        format!("/persons/{id}")
     }
     fn describe(&self, _: &mut DbConn) -> String {
         self.display_name.clone()
@@ -68,7 +67,7 @@ impl Removable for Person {
 }
 
 impl Removable for Affiliation {
-    fn home(&self) -> String {
+    fn home(&self, _id: &str) -> String {
         format!("/organisations/{}", self.organisation_id)
     }
     fn describe(&self, conn: &mut DbConn) -> String {
@@ -90,7 +89,7 @@ impl Removable for Affiliation {
 }
 
 impl Removable for Funding {
-    fn home(&self) -> String {
+    fn home(&self, _id: &str) -> String {
         format!("/organisations/{}", self.recipient_id)
     }
     fn describe(&self, conn: &mut DbConn) -> String {
@@ -106,7 +105,7 @@ impl Removable for Funding {
 }
 
 impl Removable for Relation {
-    fn home(&self) -> String {
+    fn home(&self, _id: &str) -> String {
         format!("/organisations/{}", self.source_id)
     }
     fn describe(&self, conn: &mut DbConn) -> String {
@@ -120,7 +119,7 @@ impl Removable for Relation {
 }
 
 impl Removable for Source {
-    fn home(&self) -> String {
+    fn home(&self, _id: &str) -> String {
         "/sources".into()
     }
     fn describe(&self, _: &mut DbConn) -> String {
@@ -136,14 +135,6 @@ struct ConfirmView {
     name: String,
     person: Option<(String, String)>,
     back: String,
-}
-
-/// The page of a record, given its URL prefix (`/organisations`) and the record.
-fn home_of<R: Removable>(prefix: &str, id: &str, record: &R) -> String {
-    match record.home() {
-        home if home.is_empty() => format!("{prefix}/{id}"),
-        home => home,
-    }
 }
 
 /// Loads a record for an editor, deleted or not.
@@ -162,11 +153,10 @@ fn load_for_editor<R: Removable>(conn: &mut DbConn, caller: &Caller, id: &str) -
 pub(crate) async fn confirm<R: Removable>(chrome: Chrome, db: &Db, prefix: &str, id: &str) -> Page {
     let (caller, key) = (chrome.caller.clone(), id.to_string());
     let (name, person, home) = {
-        let prefix = prefix.to_string();
         db.run(move |c| {
             caller.require(UserRole::Editor)?;
             let record = crud::get::<R>(c, &caller, &key)?;
-            let home = home_of(&prefix, &key, &record.data);
+            let home = record.data.home(&key);
             Ok((record.data.describe(c), record.data.person(c), home))
         })
         .await
@@ -186,13 +176,12 @@ pub(crate) async fn confirm<R: Removable>(chrome: Chrome, db: &Db, prefix: &str,
 pub(crate) async fn delete_or_restore<R: Removable>(
     chrome: Chrome,
     db: &Db,
-    prefix: &str,
     id: &str,
     csrf: &str,
     restore: bool,
 ) -> Result<Redirect, HtmlError> {
     check_csrf(&chrome, csrf)?;
-    let (caller, key, prefix) = (chrome.caller.clone(), id.to_string(), prefix.to_string());
+    let (caller, key) = (chrome.caller.clone(), id.to_string());
     let home = db
         .run(move |c| {
             let record = load_for_editor::<R>(c, &caller, &key)?;
@@ -200,7 +189,7 @@ pub(crate) async fn delete_or_restore<R: Removable>(
                 true => crud::restore::<R>(c, &caller, &key).map(|_| ())?,
                 false => crud::delete::<R>(c, &caller, &key)?,
             }
-            Ok(home_of(&prefix, &key, &record))
+            Ok(record.home(&key))
         })
         .await
         .map_err(|e| fail(&chrome, e))?;
@@ -232,7 +221,7 @@ macro_rules! removal_routes {
                 id: &str,
                 form: Form<CsrfOnly>,
             ) -> Result<Redirect, HtmlError> {
-                delete_or_restore::<$ty>(chrome, db, $prefix, id, &form.csrf, false).await
+                delete_or_restore::<$ty>(chrome, db, id, &form.csrf, false).await
             }
 
             #[post("/<id>/restore", data = "<form>")]
@@ -242,7 +231,7 @@ macro_rules! removal_routes {
                 id: &str,
                 form: Form<CsrfOnly>,
             ) -> Result<Redirect, HtmlError> {
-                delete_or_restore::<$ty>(chrome, db, $prefix, id, &form.csrf, true).await
+                delete_or_restore::<$ty>(chrome, db, id, &form.csrf, true).await
             }
 
             pub fn routes() -> Vec<Route> {

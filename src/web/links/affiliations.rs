@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::service::{crud, Caller};
 use crate::web::forms::{form_outcome, FieldErrors, FormHead, Rejection};
 use crate::web::organisations::resolve_organisation;
+use crate::web::persons::PersonForm;
 use crate::web::removal::organisation_name;
 use crate::web::{render, Chrome, Page};
 
@@ -100,16 +101,17 @@ impl RoleForm {
         }
     }
 
-    fn person(&self, e: &mut FieldErrors) -> Person {
-        Person {
+    /// The new person, checked as on the person form.
+    fn person(&self, e: &mut FieldErrors) -> Option<Person> {
+        let form = PersonForm {
             display_name: self.display_name.clone(),
+            visibility: self.visibility.clone(),
             is_pseudonym: self.is_pseudonym,
-            visibility: e
-                .choice::<Visibility>("visibility", &self.visibility)
-                .unwrap_or(Visibility::Restricted),
-            notes: None,
-            citations: Vec::new(),
-        }
+            ..<PersonForm as Default>::default()
+        };
+        form.to_domain(None)
+            .map_err(|errors| e.0.extend(errors.0))
+            .ok()
     }
 }
 
@@ -224,9 +226,9 @@ fn save(
         Place::NewPerson { organisation } => {
             let person = f.person(&mut e);
             let draft = f.affiliation(&mut e, String::new(), organisation.clone(), None);
-            if !e.is_empty() {
+            let (Some(person), true) = (person, e.is_empty()) else {
                 return Ok(Err(e.into()));
-            }
+            };
             // The person and the role are saved together or not at all.
             let saved = conn.transaction(|c| {
                 let person = form_outcome(
