@@ -105,6 +105,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>> {
     let rocket = rocket::custom(figment)
         .manage(db)
         .manage(graph)
+        .attach(crate::http::ReadLog)
         .attach(AdHoc::on_response("graph refresh", |req, _res| {
             Box::pin(async move {
                 // A write may have changed the data version: let the refresher look now.

@@ -6,6 +6,7 @@ pub mod domain;
 pub mod error;
 pub mod generate;
 pub mod graph;
+pub mod http;
 pub mod schema;
 pub mod secret;
 pub mod seed;

@@ -277,6 +277,7 @@ fn random_rows(rng: &mut StdRng, orgs: usize, persons: usize) -> Rows {
         .map(|i| OrgRow {
             id: org_id(i),
             name: format!("Organisation {i}"),
+            short_name: None,
             kind: "migrant_organisation".into(),
             city: None,
             parent_id: None,
@@ -551,6 +552,7 @@ fn references_agree_on_small_known_graphs() {
             .map(|i| OrgRow {
                 id: format!("o{i}"),
                 name: format!("O{i}"),
+                short_name: None,
                 kind: "project".into(),
                 city: None,
                 parent_id: None,

@@ -2,7 +2,7 @@
 use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
 
-use crate::api::person_reads::ServedTo;
+use crate::http::ServedTo;
 use crate::app::Db;
 use crate::service::{tokens, Caller};
 

@@ -3,6 +3,8 @@ use rocket::serde::json::Json;
 use rocket::{get, routes, Route, State};
 
 use crate::app::Db;
+use crate::domain::Disclosure;
+use crate::http::Shown;
 use crate::error::Error;
 use crate::service::audit::{self, Change};
 use crate::service::{Caller, Page};
@@ -14,7 +16,7 @@ async fn list(
     record_id: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
-) -> Result<Json<Page<Change>>, Error> {
+) -> Result<Shown<Json<Page<Change>>>, Error> {
     let page = db
         .run(move |c| {
             audit::list(
@@ -26,7 +28,8 @@ async fn list(
             )
         })
         .await?;
-    Ok(Json(page))
+    let persons: Disclosure = page.items.iter().filter_map(Change::person_shown).collect();
+    Ok(Shown::new(Json(page), persons))
 }
 
 pub fn routes() -> Vec<Route> {

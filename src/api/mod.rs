@@ -2,7 +2,7 @@
 mod caller;
 mod changes;
 mod graph;
-pub mod person_reads;
+mod person_reads;
 pub mod resources;
 pub mod respond;
 
@@ -25,7 +25,6 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/api/v1/organisations", organisations::routes())
         .mount("/api/v1/persons", persons::routes())
         .mount("/api/v1/persons", person_reads::routes())
-        .attach(person_reads::PersonReadLog)
         .mount("/api/v1/affiliations", affiliations::routes())
         .mount("/api/v1/fundings", fundings::routes())
         .mount("/api/v1/relations", relations::routes())

@@ -74,7 +74,8 @@ macro_rules! resource_routes {
 
             use crate::api::resources::ListParams;
             use crate::app::Db;
-            use crate::domain::{Record, UserRole};
+            use crate::domain::{Disclosure, Record, UserRole};
+            use crate::http::Shown;
             use crate::error::Error;
             use crate::service::input::decode;
             use crate::service::{crud, Caller, Page};
@@ -86,12 +87,13 @@ macro_rules! resource_routes {
                 db: &State<Db>,
                 caller: Caller,
                 params: ListParams,
-            ) -> Result<Json<Page<Record<Item>>>, Error> {
+            ) -> Result<Shown<Json<Page<Record<Item>>>>, Error> {
                 let query = params.into_query()?;
                 let page = db
                     .run(move |c| crud::list::<Item>(c, &caller, &query))
                     .await?;
-                Ok(Json(page))
+                let persons = Disclosure::of_records(&page.items);
+                Ok(Shown::new(Json(page), persons))
             }
 
             #[post("/", data = "<body>")]
@@ -112,9 +114,11 @@ macro_rules! resource_routes {
                 db: &State<Db>,
                 caller: Caller,
                 id: &str,
-            ) -> Result<Json<Record<Item>>, Error> {
+            ) -> Result<Shown<Json<Record<Item>>>, Error> {
                 let id = id.to_string();
-                Ok(Json(db.run(move |c| crud::get(c, &caller, &id)).await?))
+                let record = db.run(move |c| crud::get(c, &caller, &id)).await?;
+                let persons = Disclosure::of_records([&record]);
+                Ok(Shown::new(Json(record), persons))
             }
 
             #[put("/<id>", data = "<body>")]
@@ -146,12 +150,14 @@ macro_rules! resource_routes {
                 db: &State<Db>,
                 caller: Caller,
                 id: &str,
-            ) -> Result<Json<Record<Item>>, Error> {
+            ) -> Result<Shown<Json<Record<Item>>>, Error> {
                 let id = id.to_string();
-                Ok(Json(
-                    db.run(move |c| crud::restore::<Item>(c, &caller, &id))
-                        .await?,
-                ))
+                let record = db
+                    .run(move |c| crud::restore::<Item>(c, &caller, &id))
+                    .await?;
+                // A restore shows a record the caller did not send.
+                let persons = Disclosure::of_records([&record]);
+                Ok(Shown::new(Json(record), persons))
             }
 
             pub fn routes() -> Vec<Route> {

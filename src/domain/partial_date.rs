@@ -127,8 +127,21 @@ impl<'de> Deserialize<'de> for PartialDate {
     }
 }
 
+/// `14.05.2019` → `2019-05-14`, `05.2019` → `2019-05`; anything else is left alone.
+pub fn german_to_iso(text: &str) -> Option<String> {
+    let parts: Vec<&str> = text.split('.').collect();
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    match parts.as_slice() {
+        [d, m, y] if digits(d) && digits(m) && y.len() == 4 && digits(y) => {
+            Some(format!("{y}-{:0>2}-{:0>2}", m, d))
+        }
+        [m, y] if digits(m) && y.len() == 4 && digits(y) => Some(format!("{y}-{:0>2}", m)),
+        _ => None,
+    }
+}
+
 /// A closed interval of days; `None` ends are open (unknown start, ongoing end).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 pub struct Interval {
     pub start: Option<NaiveDate>,
     pub end: Option<NaiveDate>,

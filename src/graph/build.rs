@@ -31,6 +31,7 @@ pub fn build_snapshot(rows: Rows) -> Result<Snapshot> {
         let node = Node::Organisation(OrgNode {
             id: o.id.clone(),
             name: o.name.clone(),
+            short_name: o.short_name.clone(),
             kind: parse(&o.kind)?,
             city: o.city.clone(),
             parent: None,

@@ -6,7 +6,7 @@ use rand::SeedableRng;
 use serde::Serialize;
 use std::collections::HashMap;
 
-use super::network::{node_json, NodeJson, View};
+use super::network::{Keys, NodeJson, View};
 use super::Viewer;
 
 /// Up to this many nodes betweenness is computed exactly (about a second on 2 cores).
@@ -221,13 +221,18 @@ fn top(
     limit: usize,
     viewer: Viewer,
 ) -> Vec<Score> {
-    let mut order: Vec<usize> = (0..scores.len()).collect();
+    // Anonymous rankings are of organisations only: an unnamed person's rank and score
+    // would still single them out.
+    let mut order: Vec<usize> = (0..scores.len())
+        .filter(|&i| viewer == Viewer::SignedIn || view.s.org(csr.nodes[i]).is_some())
+        .collect();
     order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+    let keys = Keys::new(view.s, &[], viewer);
     order
         .into_iter()
         .take(limit)
         .map(|i| Score {
-            node: node_json(view.s, csr.nodes[i], viewer),
+            node: keys.node(view.s, csr.nodes[i]),
             score: scores[i],
             normalized: if norm > 0.0 { scores[i] / norm } else { 0.0 },
         })

@@ -306,6 +306,15 @@ pub struct Conflict {
     pub overlap: Interval,
 }
 
+/// Whether anyone is active at the funder and at the applicant at the same time: how
+/// many persons for everyone, and who in which roles for signed-in callers only.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Conflicts {
+    pub persons: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflicts: Option<Vec<Conflict>>,
+}
+
 /// Persons active at the funder and at the applicant at the same time.
 pub fn conflicts(
     s: &Snapshot,
@@ -313,8 +322,9 @@ pub fn conflicts(
     applicant: NodeIndex,
     time: &TimeFilter,
     viewer: Viewer,
-) -> Vec<Conflict> {
+) -> Conflicts {
     let mut result = Vec::new();
+    let mut persons = std::collections::HashSet::new();
     for (_, person, a) in s.staff_of(funder) {
         if !time.admits(&a.interval) {
             continue;
@@ -324,6 +334,7 @@ pub fn conflicts(
                 continue;
             }
             if let Some(overlap) = a.interval.intersect(&b.interval) {
+                persons.insert(person);
                 result.push(Conflict {
                     person: s.person(person).and_then(|p| viewer.name(p)),
                     at_funder: overlaps::RoleSpan {
@@ -339,5 +350,8 @@ pub fn conflicts(
             }
         }
     }
-    result
+    Conflicts {
+        persons: persons.len(),
+        conflicts: (viewer == Viewer::SignedIn).then_some(result),
+    }
 }

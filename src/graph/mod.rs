@@ -4,8 +4,10 @@ mod build;
 pub mod centrality;
 pub mod dependencies;
 pub mod funding;
+mod memo;
 pub mod network;
 pub mod overlaps;
+pub mod query;
 pub mod state;
 pub mod time;
 
@@ -17,6 +19,7 @@ use serde::Serialize;
 use crate::domain::{FieldOfWork, FundingStatus, Interval, OrgKind, RelationKind, Role};
 
 pub use build::build_snapshot;
+pub use memo::{Memo, MemoKey};
 pub use state::GraphState;
 pub use time::TimeFilter;
 
@@ -24,6 +27,8 @@ pub use time::TimeFilter;
 pub struct OrgNode {
     pub id: String,
     pub name: String,
+    /// For finding an organisation by what people type.
+    pub short_name: Option<String>,
     pub kind: OrgKind,
     pub city: Option<String>,
     pub parent: Option<NodeIndex>,
@@ -117,69 +122,6 @@ pub struct Snapshot {
     pub by_city: HashMap<String, Vec<NodeIndex>>,
     /// Expensive answers computed on this snapshot; they go with it.
     pub memo: Memo,
-}
-
-/// Answers kept by a key for as long as their snapshot is current: a whole-graph
-/// betweenness takes seconds, and asking twice must not — nor asking twice at once: the
-/// second caller waits for the first one's answer. The oldest goes first when full.
-#[derive(Default)]
-pub struct Memo(std::sync::Mutex<MemoEntries>);
-
-type Kept = std::sync::Arc<dyn std::any::Any + Send + Sync>;
-type Slot = std::sync::Arc<std::sync::OnceLock<Kept>>;
-
-#[derive(Default)]
-pub struct MemoEntries {
-    by_key: HashMap<String, Slot>,
-    oldest_first: std::collections::VecDeque<String>,
-}
-
-impl Memo {
-    /// Kept answers at most (a whole-graph ranking holds up to 10,000 scored nodes).
-    pub const MAX: usize = 16;
-
-    /// The answer kept for `key`, or `compute`'s, kept.
-    pub fn get_or<T: std::any::Any + Send + Sync>(
-        &self,
-        key: String,
-        compute: impl FnOnce() -> T,
-    ) -> std::sync::Arc<T> {
-        let slot = self.slot(key);
-        let mut compute = Some(compute);
-        let kept = slot
-            .get_or_init(|| match compute.take() {
-                Some(f) => std::sync::Arc::new(f()),
-                None => unreachable!("the closure runs once"),
-            })
-            .clone();
-        match (kept.downcast::<T>(), compute.take()) {
-            (Ok(found), _) => found,
-            // The key holds an answer of another type: answer without keeping.
-            (Err(_), Some(f)) => std::sync::Arc::new(f()),
-            (Err(_), None) => unreachable!("a fresh answer has the asked type"),
-        }
-    }
-
-    /// The slot of `key`, made (and the oldest dropped when full) if missing.
-    fn slot(&self, key: String) -> Slot {
-        let mut m = match self.0.lock() {
-            Ok(m) => m,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        if let Some(slot) = m.by_key.get(&key) {
-            return slot.clone();
-        }
-        let slot = Slot::default();
-        m.by_key.insert(key.clone(), slot.clone());
-        m.oldest_first.push_back(key);
-        while m.by_key.len() > Self::MAX {
-            match m.oldest_first.pop_front() {
-                Some(old) => m.by_key.remove(&old),
-                None => break,
-            };
-        }
-        slot
-    }
 }
 
 impl Snapshot {
@@ -296,13 +238,22 @@ pub struct PersonRef {
 }
 
 /// Who asks, for naming persons: anonymous callers get counts, not names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Viewer {
     Anonymous,
     SignedIn,
 }
 
 impl Viewer {
+    /// Signed-in users (any role) and the system see persons; anonymous callers don't.
+    pub fn of(caller: &crate::service::Caller) -> Viewer {
+        if caller.sees_restricted() {
+            Viewer::SignedIn
+        } else {
+            Viewer::Anonymous
+        }
+    }
+
     pub fn name(&self, p: &PersonNode) -> Option<PersonRef> {
         match self {
             Viewer::SignedIn => Some(PersonRef {
@@ -311,65 +262,5 @@ impl Viewer {
             }),
             Viewer::Anonymous => None,
         }
-    }
-}
-
-#[cfg(test)]
-mod memo_tests {
-    #[test]
-    fn callers_at_once_share_one_computation() {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        let memo = super::Memo::default();
-        let runs = AtomicUsize::new(0);
-        std::thread::scope(|scope| {
-            for _ in 0..4 {
-                scope.spawn(|| {
-                    let answer = memo.get_or("slow".into(), || {
-                        runs.fetch_add(1, Ordering::SeqCst);
-                        std::thread::sleep(std::time::Duration::from_millis(50));
-                        42_u64
-                    });
-                    assert_eq!(*answer, 42);
-                });
-            }
-        });
-        assert_eq!(runs.load(Ordering::SeqCst), 1);
-    }
-
-    use super::Memo;
-    use std::cell::Cell;
-
-    #[test]
-    fn computes_once_per_key_and_forgets_when_full() {
-        let memo = Memo::default();
-        let runs = Cell::new(0);
-        let compute = |n: i32| {
-            runs.set(runs.get() + 1);
-            n
-        };
-        assert_eq!(*memo.get_or("a".into(), || compute(1)), 1);
-        assert_eq!(*memo.get_or("a".into(), || compute(2)), 1, "kept");
-        assert_eq!(runs.get(), 1);
-        assert_eq!(*memo.get_or("b".into(), || compute(3)), 3);
-        // The same key with another type is computed anew, not mistaken.
-        assert_eq!(*memo.get_or("a".into(), || "text"), "text");
-        // Full, the oldest go first: "a", then "b"; the recent ones stay.
-        for i in 0..Memo::MAX - 1 {
-            memo.get_or(format!("k{i}"), || i);
-        }
-        assert_eq!(*memo.get_or("b".into(), || compute(5)), 3, "not yet");
-        memo.get_or("one more".into(), || 0);
-        assert_eq!(
-            *memo.get_or("k0".into(), || 99_usize),
-            0,
-            "recent ones stay"
-        );
-        runs.set(0);
-        assert_eq!(
-            *memo.get_or("b".into(), || compute(4)),
-            4,
-            "the oldest went"
-        );
-        assert_eq!(runs.get(), 1);
     }
 }

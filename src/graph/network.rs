@@ -1,5 +1,5 @@
 //! Network views: ego networks, shortest paths, components, degree and betweenness.
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -9,27 +9,15 @@ use super::*;
 use crate::error::{Error, Result};
 
 /// Which edge kinds a view keeps: `affiliation`, `funding` and relation kinds.
-#[derive(Debug, Clone, Default)]
-pub struct KindFilter(Option<HashSet<&'static str>>);
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct KindFilter(Option<BTreeSet<&'static str>>);
 
 impl KindFilter {
-    /// The kinds kept, sorted, as text (for memo keys); `*` for all.
-    pub fn key(&self) -> String {
-        match &self.0 {
-            None => "*".into(),
-            Some(kinds) => {
-                let mut sorted: Vec<&str> = kinds.iter().copied().collect();
-                sorted.sort_unstable();
-                sorted.join(",")
-            }
-        }
-    }
-
     pub fn parse(text: Option<&str>) -> Result<KindFilter> {
         let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
             return Ok(KindFilter(None));
         };
-        let mut set = HashSet::new();
+        let mut set = BTreeSet::new();
         for word in text.split(',').map(str::trim).filter(|w| !w.is_empty()) {
             let kind = match word {
                 "affiliation" => "affiliation",
@@ -109,7 +97,8 @@ impl View<'_> {
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct NodeJson {
-    /// Stable within one answer: `n<index>`.
+    /// Stable within one answer: `n<index>`; `p<number>` for a person the caller may not
+    /// see, numbered anew in every answer.
     pub key: String,
     /// The record id, absent for persons the caller may not see.
     pub id: Option<String>,
@@ -127,8 +116,9 @@ pub struct EdgeJson {
     pub kind: &'static str,
     pub id: Option<String>,
     pub role: Option<Role>,
+    /// Absent on the roles of persons the caller may not see.
     #[serde(flatten)]
-    pub interval: Interval,
+    pub interval: Option<Interval>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]
@@ -138,46 +128,76 @@ pub struct GraphJson {
     pub truncated: bool,
 }
 
-pub fn node_json(s: &Snapshot, n: NodeIndex, viewer: Viewer) -> NodeJson {
-    let key = format!("n{}", n.index());
-    match &s.graph[n] {
-        Node::Organisation(o) => NodeJson {
-            key,
-            id: Some(o.id.clone()),
-            label: Some(o.name.clone()),
-            node_type: "organisation",
-            kind: Some(o.kind),
-            city: o.city.clone(),
-        },
-        Node::Person(p) => {
-            let named = viewer.name(p);
-            NodeJson {
+/// The node keys of one answer. Persons the caller may not see get numbers that hold
+/// inside this answer only, so the same person cannot be followed from one answer (an
+/// organisation's ego network) to the next.
+pub struct Keys {
+    viewer: Viewer,
+    hidden: HashMap<NodeIndex, usize>,
+}
+
+impl Keys {
+    pub fn new(s: &Snapshot, nodes: &[NodeIndex], viewer: Viewer) -> Keys {
+        let mut hidden = HashMap::new();
+        if viewer == Viewer::Anonymous {
+            for &n in nodes {
+                if s.person(n).is_some() && !hidden.contains_key(&n) {
+                    hidden.insert(n, hidden.len() + 1);
+                }
+            }
+        }
+        Keys { viewer, hidden }
+    }
+
+    pub fn of(&self, n: NodeIndex) -> String {
+        match self.hidden.get(&n) {
+            Some(k) => format!("p{k}"),
+            None => format!("n{}", n.index()),
+        }
+    }
+
+    pub fn node(&self, s: &Snapshot, n: NodeIndex) -> NodeJson {
+        let key = self.of(n);
+        match &s.graph[n] {
+            Node::Organisation(o) => NodeJson {
                 key,
-                id: named.as_ref().map(|r| r.id.clone()),
-                label: named.map(|r| r.name),
-                node_type: "person",
-                kind: None,
-                city: None,
+                id: Some(o.id.clone()),
+                label: Some(o.name.clone()),
+                node_type: "organisation",
+                kind: Some(o.kind),
+                city: o.city.clone(),
+            },
+            Node::Person(p) => {
+                let named = self.viewer.name(p);
+                NodeJson {
+                    key,
+                    id: named.as_ref().map(|r| r.id.clone()),
+                    label: named.map(|r| r.name),
+                    node_type: "person",
+                    kind: None,
+                    city: None,
+                }
             }
         }
     }
-}
 
-fn edge_json(s: &Snapshot, e: EdgeIndex, viewer: Viewer) -> Option<EdgeJson> {
-    let (a, b) = s.graph.edge_endpoints(e)?;
-    let w = &s.graph[e];
-    let hidden = matches!(w, Edge::Affiliation(_)) && viewer == Viewer::Anonymous;
-    Some(EdgeJson {
-        source: format!("n{}", a.index()),
-        target: format!("n{}", b.index()),
-        kind: w.kind_name(),
-        id: (!hidden).then(|| w.id().to_string()),
-        role: match w {
-            Edge::Affiliation(a) => Some(a.role),
-            _ => None,
-        },
-        interval: *w.interval(),
-    })
+    /// An edge; the role of a person the caller may not see keeps only its kind.
+    fn edge(&self, s: &Snapshot, e: EdgeIndex) -> Option<EdgeJson> {
+        let (a, b) = s.graph.edge_endpoints(e)?;
+        let w = &s.graph[e];
+        let hidden = matches!(w, Edge::Affiliation(_)) && self.viewer == Viewer::Anonymous;
+        Some(EdgeJson {
+            source: self.of(a),
+            target: self.of(b),
+            kind: w.kind_name(),
+            id: (!hidden).then(|| w.id().to_string()),
+            role: match w {
+                Edge::Affiliation(a) if !hidden => Some(a.role),
+                _ => None,
+            },
+            interval: (!hidden).then(|| *w.interval()),
+        })
+    }
 }
 
 /// The induced subgraph on `nodes` (capped at `max_nodes`) as JSON.
@@ -188,25 +208,23 @@ pub fn subgraph_json(
     max_nodes: usize,
 ) -> GraphJson {
     let truncated = nodes.len() > max_nodes;
-    let kept: HashSet<NodeIndex> = nodes.iter().take(max_nodes).copied().collect();
+    let nodes = &nodes[..nodes.len().min(max_nodes)];
+    let keys = Keys::new(view.s, nodes, viewer);
+    let kept: HashSet<NodeIndex> = nodes.iter().copied().collect();
     let mut edges = Vec::new();
-    for &n in nodes.iter().take(max_nodes) {
+    for &n in nodes {
         for e in view
             .s
             .graph
             .edges_directed(n, petgraph::Direction::Outgoing)
         {
             if kept.contains(&e.target()) && view.admits(e.weight()) {
-                edges.extend(edge_json(view.s, e.id(), viewer));
+                edges.extend(keys.edge(view.s, e.id()));
             }
         }
     }
     GraphJson {
-        nodes: nodes
-            .iter()
-            .take(max_nodes)
-            .map(|&n| node_json(view.s, n, viewer))
-            .collect(),
+        nodes: nodes.iter().map(|&n| keys.node(view.s, n)).collect(),
         edges,
         truncated,
     }
@@ -246,15 +264,10 @@ pub fn shortest_path(
     }
     nodes.reverse();
     edges.reverse();
+    let keys = Keys::new(view.s, &nodes, viewer);
     Some(GraphJson {
-        nodes: nodes
-            .iter()
-            .map(|&n| node_json(view.s, n, viewer))
-            .collect(),
-        edges: edges
-            .iter()
-            .filter_map(|&e| edge_json(view.s, e, viewer))
-            .collect(),
+        nodes: nodes.iter().map(|&n| keys.node(view.s, n)).collect(),
+        edges: edges.iter().filter_map(|&e| keys.edge(view.s, e)).collect(),
         truncated: false,
     })
 }

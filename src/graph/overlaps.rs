@@ -38,7 +38,10 @@ pub struct SharedPerson {
 pub struct StaffOverlap {
     pub organisation: OrgRef,
     pub shared_persons: usize,
-    pub persons: Vec<SharedPerson>,
+    /// Who and in which roles: for signed-in callers only. Anonymous callers get the
+    /// count, never a restricted person's role or dates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub persons: Option<Vec<SharedPerson>>,
 }
 
 /// The hull of all pairwise intersections between two sets of affiliations.
@@ -99,18 +102,21 @@ pub fn staff_overlaps(
         .into_iter()
         .filter_map(|(other, people)| {
             let organisation = OrgRef::of(s.org(other)?);
-            let persons = people
-                .into_iter()
-                .map(|(p, roles)| SharedPerson {
-                    person: s.person(p).and_then(|p| viewer.name(p)),
-                    roles_here: here[&p].iter().map(|a| RoleSpan::of(a)).collect(),
-                    overlap: overlap_of(&here[&p], &roles),
-                    roles_there: roles.into_iter().map(RoleSpan::of).collect(),
-                })
-                .collect::<Vec<_>>();
+            let shared_persons = people.len();
+            let persons = (viewer == Viewer::SignedIn).then(|| {
+                people
+                    .into_iter()
+                    .map(|(p, roles)| SharedPerson {
+                        person: s.person(p).and_then(|p| viewer.name(p)),
+                        roles_here: here[&p].iter().map(|a| RoleSpan::of(a)).collect(),
+                        overlap: overlap_of(&here[&p], &roles),
+                        roles_there: roles.into_iter().map(RoleSpan::of).collect(),
+                    })
+                    .collect()
+            });
             Some(StaffOverlap {
                 organisation,
-                shared_persons: persons.len(),
+                shared_persons,
                 persons,
             })
         })
@@ -223,6 +229,28 @@ pub fn is_employment(role: Role) -> bool {
     )
 }
 
+/// One side of a possible tandem: where a role is held, which role, when.
+#[derive(Debug, Clone, Copy)]
+pub struct Side {
+    pub kind: OrgKind,
+    pub role: Role,
+    pub interval: Interval,
+}
+
+/// The tandem rule, the one place it is written: a role at a self-organisation held while
+/// employed by a public employer (another organisation), at a common time. Returns that
+/// common time.
+pub fn tandem_overlap(self_side: Side, job: Side, same_organisation: bool) -> Option<Interval> {
+    if same_organisation
+        || !is_self_organisation(self_side.kind)
+        || !is_public_employer(job.kind)
+        || !is_employment(job.role)
+    {
+        return None;
+    }
+    self_side.interval.intersect(&job.interval)
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TandemRole {
     pub person: Option<PersonRef>,
@@ -234,6 +262,31 @@ pub struct TandemRole {
     pub shared_fields: Vec<FieldOfWork>,
 }
 
+/// How many persons hold tandem roles between one self-organisation and one employer.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TandemPair {
+    pub self_organisation: OrgRef,
+    pub employer: OrgRef,
+    pub persons: usize,
+}
+
+/// How many persons hold tandem roles with a self-organisation in this city.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TandemCity {
+    pub city: Option<String>,
+    pub persons: usize,
+}
+
+/// Tandems as organisation-level counts for everyone, and the roles behind them (whose,
+/// which, when) for signed-in callers only.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TandemAnswer {
+    pub pairs: Vec<TandemPair>,
+    pub cities: Vec<TandemCity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<TandemRole>>,
+}
+
 /// Persons holding a role in a self-organisation while employed on the public side.
 pub fn tandem(
     s: &Snapshot,
@@ -241,7 +294,7 @@ pub fn tandem(
     city: Option<&str>,
     organisation: Option<NodeIndex>,
     viewer: Viewer,
-) -> Vec<TandemRole> {
+) -> TandemAnswer {
     let persons: Vec<NodeIndex> = match (organisation, city) {
         (Some(org), _) => s.staff_of(org).map(|(_, p, _)| p).collect(),
         (None, Some(c)) => s
@@ -260,8 +313,13 @@ pub fn tandem(
         city.as_deref()
             .is_none_or(|c| o.city.as_deref().is_some_and(|oc| oc.to_lowercase() == c))
     };
+    let side = |n: &OrgNode, a: &AffiliationEdge| Side {
+        kind: n.kind,
+        role: a.role,
+        interval: a.interval,
+    };
     let mut seen = HashSet::new();
-    let mut result = Vec::new();
+    let mut rows: Vec<(NodeIndex, NodeIndex, NodeIndex, TandemRole)> = Vec::new();
     for person in persons {
         if !seen.insert(person) {
             continue;
@@ -272,22 +330,18 @@ pub fn tandem(
             .filter_map(|(_, o, a)| Some((o, s.org(o)?, a)))
             .collect();
         for &(mo, mo_node, mo_role) in &roles {
-            if !is_self_organisation(mo_node.kind) {
-                continue;
-            }
             for &(emp, emp_node, job) in &roles {
-                if emp == mo || !is_public_employer(emp_node.kind) || !is_employment(job.role) {
+                let Some(overlap) =
+                    tandem_overlap(side(mo_node, mo_role), side(emp_node, job), emp == mo)
+                else {
                     continue;
-                }
+                };
                 if organisation.is_some_and(|o| o != mo && o != emp)
                     || !(in_city(mo_node) || in_city(emp_node))
                 {
                     continue;
                 }
-                let Some(overlap) = mo_role.interval.intersect(&job.interval) else {
-                    continue;
-                };
-                result.push(TandemRole {
+                let row = TandemRole {
                     person: s.person(person).and_then(|p| viewer.name(p)),
                     self_organisation: OrgRef::of(mo_node),
                     self_role: RoleSpan::of(mo_role),
@@ -300,13 +354,49 @@ pub fn tandem(
                         .filter(|f| job.fields.contains(f))
                         .copied()
                         .collect(),
-                });
+                };
+                rows.push((person, mo, emp, row));
             }
         }
     }
-    result.sort_by(|a, b| {
-        (&a.self_organisation.name, &a.employer.name)
-            .cmp(&(&b.self_organisation.name, &b.employer.name))
+    rows.sort_by(|a, b| {
+        (&a.3.self_organisation.name, &a.3.employer.name)
+            .cmp(&(&b.3.self_organisation.name, &b.3.employer.name))
     });
-    result
+    // Each person counts once per pair and once per city, however many roles they hold.
+    let mut pairs: BTreeMap<(NodeIndex, NodeIndex), HashSet<NodeIndex>> = BTreeMap::new();
+    let mut cities: BTreeMap<Option<String>, HashSet<NodeIndex>> = BTreeMap::new();
+    for (person, mo, emp, row) in &rows {
+        pairs.entry((*mo, *emp)).or_default().insert(*person);
+        let city = row.self_organisation.city.clone();
+        cities.entry(city).or_default().insert(*person);
+    }
+    let mut pairs: Vec<TandemPair> = pairs
+        .into_iter()
+        .filter_map(|((mo, emp), people)| {
+            Some(TandemPair {
+                self_organisation: OrgRef::of(s.org(mo)?),
+                employer: OrgRef::of(s.org(emp)?),
+                persons: people.len(),
+            })
+        })
+        .collect();
+    pairs.sort_by(|a, b| {
+        b.persons.cmp(&a.persons).then_with(|| {
+            (&a.self_organisation.name, &a.employer.name)
+                .cmp(&(&b.self_organisation.name, &b.employer.name))
+        })
+    });
+    TandemAnswer {
+        pairs,
+        cities: cities
+            .into_iter()
+            .map(|(city, people)| TandemCity {
+                city,
+                persons: people.len(),
+            })
+            .collect(),
+        roles: (viewer == Viewer::SignedIn)
+            .then(|| rows.into_iter().map(|(_, _, _, row)| row).collect()),
+    }
 }

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use crate::domain::{Interval, PartialDate};
 use crate::error::{Error, FieldError, Result};
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct TimeFilter {
     window: Option<Interval>,
     as_of: Option<NaiveDate>,
@@ -21,7 +21,9 @@ impl TimeFilter {
         let mut errors = Vec::new();
         let mut date = |field: &str, text: Option<&str>| -> Option<PartialDate> {
             let text = text.map(str::trim).filter(|t| !t.is_empty())?;
-            text.parse()
+            // Pages and the API read dates alike: `14.05.2019` as well as `2019-05-14`.
+            let iso = crate::domain::partial_date::german_to_iso(text);
+            iso.as_deref().unwrap_or(text).parse()
                 .map_err(|e: crate::domain::partial_date::DateError| {
                     errors.push(FieldError::new(field, e.to_string()))
                 })

@@ -85,3 +85,18 @@ pub fn list(
         .load(conn)?;
     Ok(Page { items, total })
 }
+
+impl Change {
+    /// The person this change shows: a person's own record, or the person of a role.
+    pub fn person_shown(&self) -> Option<String> {
+        match self.record_kind.as_str() {
+            "person" => Some(self.record_id.clone()),
+            "affiliation" => [&self.after_json, &self.before_json]
+                .into_iter()
+                .flatten()
+                .filter_map(|text| serde_json::from_str::<serde_json::Value>(text).ok())
+                .find_map(|v| v["person_id"].as_str().map(str::to_string)),
+            _ => None,
+        }
+    }
+}

@@ -8,6 +8,7 @@ use crate::schema::{affiliations, funding_partners, fundings, organisations, per
 pub struct OrgRow {
     pub id: String,
     pub name: String,
+    pub short_name: Option<String>,
     pub kind: String,
     pub city: Option<String>,
     pub parent_id: Option<String>,
@@ -66,6 +67,15 @@ pub struct Rows {
     pub relations: Vec<RelationRow>,
 }
 
+type OrgColumns = (
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
 pub fn load_all(conn: &mut DbConn) -> Result<Rows> {
     conn.transaction(|conn| {
         if matches!(conn, DbConn::Postgres(_)) {
@@ -78,15 +88,17 @@ pub fn load_all(conn: &mut DbConn) -> Result<Rows> {
             .select((
                 organisations::id,
                 organisations::name,
+                organisations::short_name,
                 organisations::kind,
                 organisations::city,
                 organisations::parent_id,
             ))
-            .load::<(String, String, String, Option<String>, Option<String>)>(conn)?
+            .load::<OrgColumns>(conn)?
             .into_iter()
-            .map(|(id, name, kind, city, parent_id)| OrgRow {
+            .map(|(id, name, short_name, kind, city, parent_id)| OrgRow {
                 id,
                 name,
+                short_name,
                 kind,
                 city,
                 parent_id,

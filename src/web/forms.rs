@@ -1,5 +1,5 @@
 //! Turning form text into domain values, collecting one message per field.
-use crate::domain::PartialDate;
+use crate::domain::{Disclosure, PartialDate};
 use crate::error::FieldError;
 
 /// Field errors shown beside the fields of a re-rendered form.
@@ -129,18 +129,7 @@ pub fn form_outcome<T>(
     }
 }
 
-/// `14.05.2019` → `2019-05-14`, `05.2019` → `2019-05`; anything else is left alone.
-pub fn german_to_iso(text: &str) -> Option<String> {
-    let parts: Vec<&str> = text.split('.').collect();
-    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
-    match parts.as_slice() {
-        [d, m, y] if digits(d) && digits(m) && y.len() == 4 && digits(y) => {
-            Some(format!("{y}-{:0>2}-{:0>2}", m, d))
-        }
-        [m, y] if digits(m) && y.len() == 4 && digits(y) => Some(format!("{y}-{:0>2}", m)),
-        _ => None,
-    }
-}
+pub use crate::domain::partial_date::german_to_iso;
 
 #[cfg(test)]
 mod tests {
@@ -314,6 +303,16 @@ pub struct FormHead {
     pub delete: Option<String>,
     /// The person the record is about (id, name), linked.
     pub person: Option<(String, String)>,
+    /// A person the form shows otherwise (in its heading or its fields).
+    pub shows_person: Option<String>,
+}
+
+impl FormHead {
+    /// The persons the form page shows, for the read log.
+    pub fn persons(&self) -> Disclosure {
+        let linked = self.person.as_ref().map(|(id, _)| id);
+        Disclosure::of(linked.into_iter().chain(self.shows_person.as_ref()))
+    }
 }
 
 impl FieldErrors {

@@ -112,6 +112,14 @@ struct ErrorPage<'a> {
 
 pub type Page = Result<RawHtml<String>, HtmlError>;
 
+/// A page that shows persons, with their ids for the read log.
+pub type ShownPage = Result<crate::http::Shown<RawHtml<String>>, HtmlError>;
+
+/// Renders a page that shows `persons`.
+pub fn render_showing<T: Template>(page: &T, persons: crate::domain::Disclosure) -> ShownPage {
+    Ok(crate::http::Shown::new(render(page)?, persons))
+}
+
 pub fn render<T: Template>(page: &T) -> Page {
     page.render().map(RawHtml).map_err(|e| HtmlError {
         status: Status::InternalServerError,

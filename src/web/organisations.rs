@@ -13,7 +13,8 @@ use crate::app::Db;
 use crate::db::DbConn;
 use crate::domain::*;
 use crate::error::{Error, Result};
-use crate::graph::{dependencies, overlaps, GraphState, TimeFilter, Viewer};
+use crate::graph::query::{self, Params};
+use crate::graph::{dependencies, overlaps, GraphState, Viewer};
 use crate::service::{crud, ListQuery, Page as ListPage};
 
 mod form;
@@ -316,18 +317,20 @@ pub(crate) struct CsrfOnly {
 }
 
 /// Graph answers shown on the profile, from the current snapshot.
+/// An organisation's dependencies and staff overlaps at organisation level (kinds and
+/// counts, no persons), through the query layer as every graph read.
 pub(crate) fn graph_facts(
     graph: &GraphState,
     id: &str,
-    viewer: Viewer,
 ) -> (Vec<dependencies::Dependency>, Vec<overlaps::StaffOverlap>) {
     let s = graph.current();
-    match s.node(id) {
-        Some(n) => (
-            dependencies::dependencies(&s, n, &TimeFilter::ALL, viewer),
-            overlaps::staff_overlaps(&s, n, &TimeFilter::ALL, false, viewer),
-        ),
-        None => (Vec::new(), Vec::new()),
+    let params = Params::new([("organisation", id)]);
+    let depends_on = query::ask::<query::DependsOnRequest>(&s, &params, Viewer::Anonymous);
+    let staff = query::ask::<query::StaffOverlaps>(&s, &params, Viewer::Anonymous);
+    match (depends_on, staff) {
+        (Ok(d), Ok(o)) => (d.body.depends_on, o.body.overlaps),
+        // Not in the snapshot (deleted, or just created and not there yet).
+        _ => (Vec::new(), Vec::new()),
     }
 }
 

@@ -3,7 +3,6 @@
 //! table can also be downloaded as CSV: the same address with `&format=csv` (and
 //! `&table=…` on pages with several tables).
 use askama::Template;
-use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::content::RawHtml;
 use rocket::{get, routes, Responder, Route};
@@ -12,8 +11,11 @@ use super::forms::FieldErrors;
 use super::organisations::organisation_names;
 use super::{fail, render, Chrome, HtmlError, Page};
 use crate::app::Db;
+use crate::domain::Disclosure;
 use crate::error::Error;
-use crate::graph::{OrgRef, Viewer};
+use crate::graph::query::Params;
+use crate::graph::OrgRef;
+use crate::http::Shown;
 
 mod csv;
 mod funding;
@@ -26,38 +28,6 @@ use inputs::{Field, Inputs};
 pub use labels::LABELS;
 use table::Table;
 
-/// All query parameters of the overlaps pages, as typed; each page reads its own.
-#[derive(Debug, Default, FromForm)]
-pub struct Params {
-    organisation: Option<String>,
-    funder: Option<String>,
-    applicant: Option<String>,
-    city: Option<String>,
-    concurrent: Option<String>,
-    limit: Option<String>,
-    within_days: Option<String>,
-    as_of: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    format: Option<String>,
-    table: Option<String>,
-}
-
-impl Params {
-    fn csv(&self) -> bool {
-        self.format.as_deref() == Some("csv")
-    }
-}
-
-/// Who may see person names: signed-in users, as in the API.
-fn viewer(chrome: &Chrome) -> Viewer {
-    if chrome.signed_in() {
-        Viewer::SignedIn
-    } else {
-        Viewer::Anonymous
-    }
-}
-
 /// What a page found, if it could ask.
 #[derive(Default)]
 pub struct Found {
@@ -66,8 +36,10 @@ pub struct Found {
     /// Key facts as (label, value).
     facts: Vec<(String, String)>,
     tables: Vec<Table>,
-    /// Whether person names were left out for an anonymous visitor.
+    /// Whether persons were left out (counted only) for an anonymous visitor.
     hidden_names: bool,
+    /// The persons the tables show.
+    persons: Disclosure,
 }
 
 #[derive(Template)]
@@ -95,7 +67,7 @@ pub enum Reply {
     Csv(csv::CsvFile),
 }
 
-pub type Answer = Result<Reply, HtmlError>;
+pub type Answer = Result<Shown<Reply>, HtmlError>;
 
 /// Percent-encodes a query value.
 fn encode(text: &str) -> String {
@@ -110,7 +82,8 @@ fn encode(text: &str) -> String {
 }
 
 /// Answers a page: the CSV file of one table when asked for and possible, else the page
-/// (422 with the messages beside the fields when the input was bad).
+/// (422 with the messages beside the fields when the input was bad). Either way with the
+/// persons it shows, for the read log.
 async fn finish(
     chrome: Chrome,
     db: &Db,
@@ -121,9 +94,9 @@ async fn finish(
     found: Option<Found>,
 ) -> Answer {
     let ok = input.ok();
-    if ok && p.csv() {
-        if let Some(found) = &found {
-            let wanted = p.table.as_deref().filter(|t| !t.is_empty());
+    if ok && p.get("format") == Some("csv") {
+        if let Some(found) = found {
+            let wanted = p.get("table");
             let table = match wanted {
                 None => found.tables.first(),
                 Some(w) => found.tables.iter().find(|t| t.id == w),
@@ -139,11 +112,13 @@ async fn finish(
             } else {
                 format!("{base}.csv")
             };
-            return Ok(Reply::Csv(csv::CsvFile {
+            // The file shows the persons of its own table only.
+            let persons = table.persons.clone();
+            let file = csv::CsvFile {
                 filename,
                 body: table.csv(),
-                persons: table.person_ids(),
-            }));
+            };
+            return Ok(Shown::new(Reply::Csv(file), persons));
         }
     }
     let mut found = if ok { found } else { None };
@@ -153,10 +128,14 @@ async fn finish(
         .filter(|f| !f.value.is_empty())
         .map(|f| format!("{}={}&", f.name, encode(&f.value)))
         .collect();
+    let mut persons = Disclosure::none();
     if let Some(found) = &mut found {
         for t in &mut found.tables {
             t.csv_link = format!("{action}?{query}format=csv&table={}", t.id);
+            persons.extend(t.persons.clone());
         }
+        // The tables show every person of the answer: none left out, none added.
+        debug_assert_eq!(persons, found.persons);
     }
     let mut page = View {
         title: chrome.t(&format!("ov.{view}.title")),
@@ -173,7 +152,7 @@ async fn finish(
     }
     let html = render(&page)?;
     if ok {
-        Ok(Reply::Html(html))
+        Ok(Shown::new(Reply::Html(html), persons))
     } else {
         Err(HtmlError {
             status: Status::UnprocessableEntity,

@@ -9,7 +9,7 @@ use rocket::{get, routes, Route, State};
 use super::forms::{form_outcome, FieldErrors, FormHead, Rejection};
 use super::i18n::Labels;
 use super::links::{form_routes, FormParts, LinkForm};
-use super::{fail, render, Chrome, HtmlError, Page};
+use super::{fail, render, render_showing, Chrome, HtmlError, Page, ShownPage};
 use crate::app::Db;
 use crate::db::DbConn;
 use crate::domain::*;
@@ -97,7 +97,12 @@ fn require_signed_in(chrome: &Chrome) -> Result<(), HtmlError> {
 }
 
 #[get("/?<q>&<page>")]
-async fn list(chrome: Chrome, db: &State<Db>, q: Option<String>, page: Option<i64>) -> Page {
+async fn list(
+    chrome: Chrome,
+    db: &State<Db>,
+    q: Option<String>,
+    page: Option<i64>,
+) -> ShownPage {
     require_signed_in(&chrome)?;
     let page = page.unwrap_or(1).max(1);
     let query = ListQuery {
@@ -111,13 +116,15 @@ async fn list(chrome: Chrome, db: &State<Db>, q: Option<String>, page: Option<i6
         .run(move |c| crud::list::<Person>(c, &caller, &query))
         .await
         .map_err(|e| fail(&chrome, e))?;
-    render(&ListView {
+    let shown = Disclosure::of_records(&result.items);
+    let view = ListView {
         pages: ((result.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
         chrome,
         q: q.unwrap_or_default(),
         page,
         result,
-    })
+    };
+    render_showing(&view, shown)
 }
 
 #[derive(Template)]
@@ -230,7 +237,7 @@ fn load_profile(
 }
 
 #[get("/<id>", rank = 2)]
-async fn profile(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
+async fn profile(chrome: Chrome, db: &State<Db>, id: &str) -> ShownPage {
     require_signed_in(&chrome)?;
     let (caller, key) = (chrome.caller.clone(), id.to_string());
     let ((record, roles, tandems), reads) = db
@@ -244,13 +251,15 @@ async fn profile(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
         })
         .await
         .map_err(|e| fail(&chrome, e))?;
-    render(&ProfileView {
+    let shown = Disclosure::of([&record.id]);
+    let view = ProfileView {
         chrome,
         record,
         roles,
         tandems,
         reads,
-    })
+    };
+    render_showing(&view, shown)
 }
 
 /// The person form as typed, so a re-render shows it unchanged.
@@ -334,6 +343,7 @@ impl LinkForm for Place {
                     duplicate: None,
                     delete: None,
                     person: None,
+                    shows_person: None,
                 };
                 let form = PersonForm {
                     visibility: Visibility::Restricted.as_str().into(),
@@ -351,6 +361,7 @@ impl LinkForm for Place {
                     duplicate: None,
                     delete: Some(format!("/persons/{id}/delete")),
                     person: None,
+                    shows_person: Some(id.clone()),
                 };
                 (head, PersonForm::from_record(&person))
             }

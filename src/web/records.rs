@@ -181,6 +181,7 @@ impl LinkForm for EditSource {
             duplicate: None,
             delete: Some(format!("/sources/{}/delete", self.0)),
             person: None,
+            shows_person: None,
         };
         Ok((head, SourceForm::from_record(&source)))
     }

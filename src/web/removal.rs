@@ -4,7 +4,7 @@ use askama::Template;
 use rocket::response::Redirect;
 
 use super::auth::check_csrf;
-use super::{fail, render, Chrome, HtmlError, Page};
+use super::{fail, render_showing, Chrome, HtmlError, ShownPage};
 use crate::app::Db;
 use crate::db::DbConn;
 use crate::domain::*;
@@ -150,25 +150,35 @@ fn load_for_editor<R: Removable>(conn: &mut DbConn, caller: &Caller, id: &str) -
 }
 
 /// "Really delete?" with the record named and a way back.
-pub(crate) async fn confirm<R: Removable>(chrome: Chrome, db: &Db, prefix: &str, id: &str) -> Page {
+pub(crate) async fn confirm<R: Removable>(
+    chrome: Chrome,
+    db: &Db,
+    prefix: &str,
+    id: &str,
+) -> ShownPage
+where
+    Record<R>: ShowsPerson,
+{
     let (caller, key) = (chrome.caller.clone(), id.to_string());
-    let (name, person, home) = {
+    let (name, person, home, shown) = {
         db.run(move |c| {
             caller.require(UserRole::Editor)?;
             let record = crud::get::<R>(c, &caller, &key)?;
             let home = record.data.home(&key);
-            Ok((record.data.describe(c), record.data.person(c), home))
+            let shown = Disclosure::of_records([&record]);
+            Ok((record.data.describe(c), record.data.person(c), home, shown))
         })
         .await
         .map_err(|e| fail(&chrome, e))?
     };
-    render(&ConfirmView {
+    let page = ConfirmView {
         chrome,
         action: format!("{prefix}/{id}/delete"),
         name,
         person,
         back: home,
-    })
+    };
+    render_showing(&page, shown)
 }
 
 /// Soft-deletes (or restores) a record from a form post with a valid CSRF token, then
@@ -207,10 +217,10 @@ macro_rules! removal_routes {
             use crate::app::Db;
             use crate::web::organisations::CsrfOnly;
             use crate::web::removal::{confirm, delete_or_restore};
-            use crate::web::{Chrome, HtmlError, Page};
+            use crate::web::{Chrome, HtmlError, ShownPage};
 
             #[get("/<id>/delete")]
-            async fn confirm_delete(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
+            async fn confirm_delete(chrome: Chrome, db: &State<Db>, id: &str) -> ShownPage {
                 confirm::<$ty>(chrome, db, $prefix, id).await
             }
 

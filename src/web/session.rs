@@ -35,7 +35,7 @@ impl<'r> FromRequest<'r> for WebCaller {
         match db.run(move |c| tokens::user_by_id(c, &user_id)).await {
             Ok(Some(user)) => {
                 let caller = Caller::User(user);
-                crate::api::person_reads::ServedTo::remember(req, &caller);
+                crate::http::ServedTo::remember(req, &caller);
                 Outcome::Success(WebCaller(caller))
             }
             _ => Outcome::Success(WebCaller(Caller::Anonymous)),

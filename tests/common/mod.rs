@@ -4,6 +4,7 @@
 
 pub mod graph;
 pub mod links;
+pub mod privacy;
 pub mod web;
 
 use diesel::connection::SimpleConnection;

@@ -162,6 +162,7 @@ fn context(conn: &mut DbConn, caller: &Caller, place: &Place) -> Result<Context>
         duplicate: None,
         delete: None,
         person: None,
+        shows_person: None,
     };
     Ok(match place {
         Place::NewPerson { organisation } => {
@@ -184,12 +185,15 @@ fn context(conn: &mut DbConn, caller: &Caller, place: &Place) -> Result<Context>
         Place::ForPerson { person } => {
             let name = crud::get::<Person>(conn, caller, person)?.data.display_name;
             Context {
-                head: head(
-                    "links.add_role",
-                    format!("/persons/{person}/roles/new"),
-                    format!("/persons/{person}"),
-                    name,
-                ),
+                head: FormHead {
+                    shows_person: Some(person.clone()),
+                    ..head(
+                        "links.add_role",
+                        format!("/persons/{person}/roles/new"),
+                        format!("/persons/{person}"),
+                        name,
+                    )
+                },
                 form: <RoleForm as Default>::default(),
             }
         }

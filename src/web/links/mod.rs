@@ -14,7 +14,8 @@ use super::auth::check_csrf;
 use super::forms::{FieldErrors, FormHead, Rejection};
 use super::i18n::Labels;
 use super::organisations::organisation_names;
-use super::{fail, Chrome, HtmlError, Page};
+use super::{fail, Chrome, HtmlError, Page, ShownPage};
+use crate::http::Shown;
 use crate::app::Db;
 use crate::db::DbConn;
 use crate::domain::UserRole;
@@ -78,7 +79,7 @@ pub(crate) async fn show<P: LinkForm>(
     db: &Db,
     place: P,
     typed: Option<(P::Fields, Rejection)>,
-) -> Page {
+) -> ShownPage {
     let (caller, p) = (chrome.caller.clone(), place.clone());
     let (mut head, stored) = db
         .run(move |c| p.context(c, &caller))
@@ -89,13 +90,17 @@ pub(crate) async fn show<P: LinkForm>(
         false => Vec::new(),
     };
     match typed {
-        None => place.render(FormParts {
-            chrome,
-            head,
-            form: stored,
-            errors: FieldErrors::default(),
-            names,
-        }),
+        None => {
+            let persons = head.persons();
+            let page = place.render(FormParts {
+                chrome,
+                head,
+                form: stored,
+                errors: FieldErrors::default(),
+                names,
+            })?;
+            Ok(Shown::new(page, persons))
+        }
         Some((form, rejection)) => {
             let status = rejection.status();
             head.duplicate = rejection.duplicate;
@@ -131,7 +136,7 @@ pub(crate) async fn submit<P: LinkForm>(
         Err(rejection) => match show(chrome, db, place, Some((form, rejection))).await {
             Err(page) => Err(page),
             // Not reached: a rejected form always comes back with an error status.
-            Ok(page) => Err(rejected(Ok(page), Status::UnprocessableEntity)),
+            Ok(page) => Err(rejected(Ok(page.body), Status::UnprocessableEntity)),
         },
     }
 }
@@ -151,7 +156,7 @@ macro_rules! form_routes {
             chrome: $crate::web::Chrome,
             db: &rocket::State<$crate::app::Db>,
             $($id: &str)?
-        ) -> $crate::web::Page {
+        ) -> $crate::web::ShownPage {
             $crate::web::links::show(chrome, db, $place, None).await
         }
 

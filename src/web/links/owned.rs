@@ -92,6 +92,7 @@ impl<R: OwnedLink> LinkForm for At<R> {
                     duplicate: None,
                     delete: None,
                     person: None,
+                    shows_person: None,
                 };
                 (head, R::new_fields())
             }
@@ -105,6 +106,7 @@ impl<R: OwnedLink> LinkForm for At<R> {
                     duplicate: None,
                     delete: Some(format!("/{}/{id}/delete", R::PATH)),
                     person: None,
+                    shows_person: None,
                 };
                 (head, record.fields(conn))
             }

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
+use rocket::response::content::RawHtml;
 use rocket::{get, State};
 
 use super::{graph_facts, GraphHandle};
@@ -10,10 +11,11 @@ use crate::app::Db;
 use crate::db::DbConn;
 use crate::domain::*;
 use crate::error::Result;
-use crate::graph::{dependencies::Dependency, overlaps::StaffOverlap, Viewer};
+use crate::graph::{dependencies::Dependency, overlaps::StaffOverlap};
+use crate::http::Shown;
 use crate::service::{audit, crud, Caller, ListQuery};
 use crate::web::removal::Removable;
-use crate::web::{amount, fail, period, render, Chrome, Page};
+use crate::web::{amount, fail, period, render, Chrome, HtmlError};
 
 pub struct PersonRow {
     /// The affiliation's id, for its edit form.
@@ -330,23 +332,36 @@ fn deleted_links(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Vec<Del
     Ok(all.into_iter().map(|(_, row)| row).collect())
 }
 
+impl Facts {
+    /// The persons the profile names: its people and deleted roles.
+    fn persons(&self) -> Disclosure {
+        let people = self.people.iter().filter_map(|p| p.name.as_ref());
+        let deleted = self.deleted.iter().filter_map(|d| d.person.as_ref());
+        Disclosure::of(people.chain(deleted).map(|(id, _)| id))
+    }
+}
+
 #[get("/<id>", rank = 2)]
-pub async fn profile(chrome: Chrome, db: &State<Db>, graph: &State<GraphHandle>, id: &str) -> Page {
+pub async fn profile(
+    chrome: Chrome,
+    db: &State<Db>,
+    graph: &State<GraphHandle>,
+    id: &str,
+) -> Result<Shown<RawHtml<String>>, HtmlError> {
     let (caller, key) = (chrome.caller.clone(), id.to_string());
     let facts = db
         .run(move |c| load(c, &caller, &key))
         .await
         .map_err(|e| fail(&chrome, e))?;
-    let viewer = if chrome.signed_in() {
-        Viewer::SignedIn
-    } else {
-        Viewer::Anonymous
-    };
-    let (dependencies, overlaps) = graph_facts(graph, id, viewer);
-    render(&ProfileView {
+    // The profile lists dependency kinds and overlap counts only: organisation-level
+    // answers, the same for every visitor.
+    let (dependencies, overlaps) = graph_facts(graph, id);
+    let persons = facts.persons();
+    let html = render(&ProfileView {
         chrome,
         facts,
         dependencies,
         overlaps,
-    })
+    })?;
+    Ok(Shown::new(html, persons))
 }

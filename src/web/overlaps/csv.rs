@@ -1,13 +1,10 @@
 //! A small RFC 4180 CSV writer with protection against formula injection, and the
 //! download response (`text/csv; charset=utf-8`, as an attachment).
-use std::collections::BTreeSet;
 use std::io::Cursor;
 
 use rocket::http::ContentType;
 use rocket::request::Request;
 use rocket::response::{self, Responder, Response};
-
-use crate::api::person_reads::NamedPersons;
 
 /// One cell: a leading `=`, `+`, `-`, `@` (or tab / carriage return) gets a `'` so that
 /// spreadsheets do not run it as a formula; fields with `,` `"` or line breaks are quoted
@@ -48,13 +45,10 @@ pub struct CsvFile {
     /// Plain ASCII, without quotes (made from fixed view and table names).
     pub filename: String,
     pub body: String,
-    /// The persons named in it: the file holds names only, so the read log is told here.
-    pub persons: BTreeSet<String>,
 }
 
 impl<'r> Responder<'r, 'static> for CsvFile {
-    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
-        NamedPersons::add(req, self.persons);
+    fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
         Response::build()
             .header(ContentType::new("text", "csv").with_params(("charset", "utf-8")))
             .raw_header(

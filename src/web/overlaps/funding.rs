@@ -4,12 +4,14 @@ use std::sync::Arc;
 
 use rocket::{get, State};
 
+use super::inputs::{Asked, Inputs, Kind, AS_OF, FUNDER, ORGANISATION};
 use super::table::{self, Cell, Table};
-use super::{finish, viewer, Answer, Found, Inputs, Params};
+use super::{finish, Answer, Found};
 use crate::app::Db;
-use crate::graph::dependencies::{self as graph_deps, Dependency};
-use crate::graph::funding::{self as graph_funding, GrantRef};
-use crate::graph::{GraphState, OrgRef, Viewer};
+use crate::graph::dependencies::Dependency;
+use crate::graph::funding::GrantRef;
+use crate::graph::query::{self, Params};
+use crate::graph::{GraphState, OrgRef};
 use crate::web::i18n::Lang;
 use crate::web::Chrome;
 
@@ -21,29 +23,18 @@ fn grant_name(g: &GrantRef) -> String {
     }
 }
 
-#[get("/funding?<p..>")]
+#[get("/funding")]
 pub async fn funding(
     chrome: Chrome,
     db: &State<Db>,
     g: &State<Arc<GraphState>>,
     p: Params,
 ) -> Answer {
-    let s = g.current();
     let lang = chrome.lang;
-    let mut input = Inputs::new(&chrome, &p);
-    let org = input
-        .organisation(
-            db,
-            &s,
-            "organisation",
-            "field.organisation",
-            &p.organisation,
-        )
-        .await;
-    let time = input.time(&p, false);
-    let answer = match (org, time) {
-        (Some(org), Some(time)) if input.ok() => graph_funding::funding_overlap(&s, org, &time),
-        _ => None,
+    let mut input = Inputs::new(lang, &p, &[ORGANISATION, AS_OF]);
+    let answer = match input.ask::<query::FundingOverlaps>(&chrome, g, &p).await? {
+        Asked::Found(a) => a.body,
+        Asked::Waiting | Asked::Refused => None,
     };
     let found = answer.map(|o| {
         let mut funders = Table::new(
@@ -103,7 +94,7 @@ pub async fn funding(
             facts: vec![(lang.t("ov.total").to_string(), table::money(lang, &o.total))],
             subject: Some(o.organisation),
             tables: vec![funders, co, grants],
-            hidden_names: false,
+            ..Found::default()
         }
     });
     finish(chrome, db, "funding", "/overlaps/funding", &p, input, found).await
@@ -132,64 +123,55 @@ fn reasons(lang: Lang, d: &Dependency) -> String {
         .join("; ")
 }
 
-#[get("/dependencies?<p..>")]
+fn dependency_table(lang: Lang, id: &'static str, title: &str, list: &[Dependency]) -> Table {
+    let mut t = Table::new(
+        lang,
+        id,
+        Some(title),
+        &["field.organisation", "field.kind", "ov.c.reasons"],
+    );
+    for d in list {
+        let kind = d.organisation.kind;
+        t.push(vec![
+            Cell::org(&d.organisation),
+            Cell::text(table::label(lang, kind.label_de(), kind.as_str())),
+            Cell::text(reasons(lang, d)),
+        ]);
+        // A staffing reason names the board member employed there (signed-in only).
+        for p in d.reasons.iter().filter_map(|r| r.person.as_ref()) {
+            t.persons.add(p.id.clone());
+        }
+    }
+    t
+}
+
+#[get("/dependencies")]
 pub async fn dependencies(
     chrome: Chrome,
     db: &State<Db>,
     g: &State<Arc<GraphState>>,
     p: Params,
 ) -> Answer {
-    let s = g.current();
     let lang = chrome.lang;
-    let mut input = Inputs::new(&chrome, &p);
-    let org = input
-        .organisation(
-            db,
-            &s,
-            "organisation",
-            "field.organisation",
-            &p.organisation,
-        )
-        .await;
-    let time = input.time(&p, false);
-    let found = match (org, time) {
-        (Some(org), Some(time)) if input.ok() => {
-            let v = viewer(&chrome);
-            let table_of = |id, title, list: Vec<Dependency>| {
-                let mut t = Table::new(
-                    lang,
-                    id,
-                    Some(title),
-                    &["field.organisation", "field.kind", "ov.c.reasons"],
-                );
-                for d in &list {
-                    t.push(vec![
-                        Cell::org(&d.organisation),
-                        Cell::text(table::label(
-                            lang,
-                            d.organisation.kind.label_de(),
-                            d.organisation.kind.as_str(),
-                        )),
-                        Cell::text(reasons(lang, d)),
-                    ]);
-                }
-                t
-            };
+    let mut input = Inputs::new(lang, &p, &[ORGANISATION, AS_OF]);
+    let depends_on = input.ask::<query::DependsOnRequest>(&chrome, g, &p).await?;
+    let dependents = match &depends_on {
+        Asked::Found(_) => input.ask::<query::DependentsRequest>(&chrome, g, &p).await?,
+        Asked::Waiting => Asked::Waiting,
+        Asked::Refused => Asked::Refused,
+    };
+    let found = match (depends_on, dependents) {
+        (Asked::Found(on), Asked::Found(of)) => {
+            let mut persons = on.persons;
+            persons.extend(of.persons);
             Some(Found {
-                subject: s.org(org).map(OrgRef::of),
+                subject: Some(on.body.organisation),
                 tables: vec![
-                    table_of(
-                        "depends_on",
-                        "ov.t.depends_on",
-                        graph_deps::dependencies(&s, org, &time, v),
-                    ),
-                    table_of(
-                        "dependents",
-                        "ov.t.dependents",
-                        graph_deps::dependents(&s, org, &time, v),
-                    ),
+                    dependency_table(lang, "depends_on", "ov.t.depends_on", &on.body.depends_on),
+                    dependency_table(lang, "dependents", "ov.t.dependents", &of.body.dependents),
                 ],
-                hidden_names: v == Viewer::Anonymous,
+                hidden_names: !chrome.signed_in(),
+                persons,
                 ..Found::default()
             })
         }
@@ -207,26 +189,18 @@ pub async fn dependencies(
     .await
 }
 
-#[get("/ending?<p..>")]
+#[get("/ending")]
 pub async fn ending(
     chrome: Chrome,
     db: &State<Db>,
     g: &State<Arc<GraphState>>,
     p: Params,
 ) -> Answer {
-    let s = g.current();
     let lang = chrome.lang;
-    let mut input = Inputs::new(&chrome, &p);
-    let days = input.number(
-        "within_days",
-        "ov.f.within_days",
-        &p.within_days,
-        90,
-        36_500,
-    );
-    let time = input.time(&p, false);
-    let found = match (days, time) {
-        (Some(days), Some(time)) if input.ok() => {
+    let days = ("within_days", "ov.f.within_days", Kind::Number(90));
+    let mut input = Inputs::new(lang, &p, &[days, AS_OF]);
+    let found = match input.ask::<query::FundingEnding>(&chrome, g, &p).await? {
+        Asked::Found(a) => {
             let mut t = Table::new(
                 lang,
                 "ending",
@@ -241,7 +215,7 @@ pub async fn ending(
                     "ov.c.recipient_share",
                 ],
             );
-            for e in graph_funding::ending_within(&s, days as i64, &time) {
+            for e in &a.body {
                 t.push(vec![
                     Cell::text(e.end.to_string()),
                     Cell::text(e.days_left.to_string()),
@@ -266,22 +240,17 @@ pub async fn ending(
     finish(chrome, db, "ending", "/overlaps/ending", &p, input, found).await
 }
 
-#[get("/impact?<p..>")]
+#[get("/impact")]
 pub async fn impact(
     chrome: Chrome,
     db: &State<Db>,
     g: &State<Arc<GraphState>>,
     p: Params,
 ) -> Answer {
-    let s = g.current();
     let lang = chrome.lang;
-    let mut input = Inputs::new(&chrome, &p);
-    let funder = input
-        .organisation(db, &s, "funder", "field.funder", &p.funder)
-        .await;
-    let time = input.time(&p, false);
-    let found = match (funder, time) {
-        (Some(funder), Some(time)) if input.ok() => {
+    let mut input = Inputs::new(lang, &p, &[FUNDER, AS_OF]);
+    let found = match input.ask::<query::FundingImpact>(&chrome, g, &p).await? {
+        Asked::Found(a) => {
             let mut t = Table::new(
                 lang,
                 "impact",
@@ -293,7 +262,7 @@ pub async fn impact(
                     "ov.c.share_range",
                 ],
             );
-            for l in graph_funding::impact(&s, funder, &time) {
+            for l in &a.body {
                 t.push(vec![
                     Cell::org(&l.recipient),
                     Cell::text(table::money(lang, &l.lost)),
@@ -302,7 +271,10 @@ pub async fn impact(
                 ]);
             }
             Some(Found {
-                subject: s.org(funder).map(OrgRef::of),
+                subject: p
+                    .get("funder")
+                    .and_then(|f| query::find_organisation(&g.current(), f).ok())
+                    .and_then(|n| g.current().org(n).map(OrgRef::of)),
                 tables: vec![t],
                 ..Found::default()
             })
@@ -312,55 +284,57 @@ pub async fn impact(
     finish(chrome, db, "impact", "/overlaps/impact", &p, input, found).await
 }
 
-#[get("/conflicts?<p..>")]
+#[get("/conflicts")]
 pub async fn conflicts(
     chrome: Chrome,
     db: &State<Db>,
     g: &State<Arc<GraphState>>,
     p: Params,
 ) -> Answer {
-    let s = g.current();
     let lang = chrome.lang;
-    let mut input = Inputs::new(&chrome, &p);
-    let funder = input
-        .organisation(db, &s, "funder", "field.funder", &p.funder)
-        .await;
-    let applicant = input
-        .organisation(db, &s, "applicant", "ov.f.applicant", &p.applicant)
-        .await;
-    let time = input.time(&p, false);
-    if funder.is_some() && funder == applicant {
-        input.errors.add("applicant", chrome.t("ov.e.same"));
-    }
-    let found = match (funder, applicant, time) {
-        (Some(funder), Some(applicant), Some(time)) if input.ok() => {
-            let v = viewer(&chrome);
-            let mut t = Table::new(
-                lang,
-                "conflicts",
-                None,
-                &[
-                    "field.person",
-                    "ov.c.at_funder",
-                    "ov.c.at_applicant",
-                    "ov.c.overlap",
-                ],
-            );
-            for c in graph_funding::conflicts(&s, funder, applicant, &time, v) {
-                t.push(vec![
-                    Cell::person(&c.person),
-                    Cell::text(table::roles(lang, std::slice::from_ref(&c.at_funder))),
-                    Cell::text(table::roles(lang, std::slice::from_ref(&c.at_applicant))),
-                    Cell::text(table::span(lang, &c.overlap)),
-                ]);
-            }
+    let applicant = ("applicant", "ov.f.applicant", Kind::Organisation);
+    let mut input = Inputs::new(lang, &p, &[FUNDER, applicant, AS_OF]);
+    let found = match input.ask::<query::ConflictCheck>(&chrome, g, &p).await? {
+        Asked::Found(a) => {
+            let t = match &a.body.conflicts {
+                Some(list) => {
+                    let mut t = Table::new(
+                        lang,
+                        "conflicts",
+                        None,
+                        &[
+                            "field.person",
+                            "ov.c.at_funder",
+                            "ov.c.at_applicant",
+                            "ov.c.overlap",
+                        ],
+                    );
+                    for c in list {
+                        t.push(vec![
+                            Cell::person(&c.person),
+                            Cell::text(table::roles(lang, std::slice::from_ref(&c.at_funder))),
+                            Cell::text(table::roles(lang, std::slice::from_ref(&c.at_applicant))),
+                            Cell::text(table::span(lang, &c.overlap)),
+                        ]);
+                    }
+                    t
+                }
+                None => {
+                    let mut t = Table::new(lang, "conflicts", None, &["ov.c.persons"]);
+                    if a.body.persons > 0 {
+                        t.push(vec![Cell::text(a.body.persons.to_string())]);
+                    }
+                    t
+                }
+            };
             Some(Found {
                 tables: vec![t],
-                hidden_names: v == Viewer::Anonymous,
+                hidden_names: a.body.conflicts.is_none(),
+                persons: a.persons,
                 ..Found::default()
             })
         }
-        _ => None,
+        Asked::Waiting | Asked::Refused => None,
     };
     finish(
         chrome,

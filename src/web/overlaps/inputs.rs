@@ -1,23 +1,34 @@
-//! Reading a page's form: the fields to show again and one message per bad field.
-use petgraph::graph::NodeIndex;
+//! A page's form: the fields it shows (again, with what was typed) and the query layer's
+//! problems with them, in the visitor's language. The page reads nothing itself: the
+//! graph request types read the same parameters for the API and the pages.
+use std::sync::Arc;
 
-use super::Params;
-use crate::app::Db;
 use crate::error::Error;
-use crate::graph::{Snapshot, TimeFilter};
-use crate::web::forms::{german_to_iso, FieldErrors};
+use crate::graph::query::{Answer, GraphQuery, Params, Problem, Problems};
+use crate::graph::{GraphState, Viewer};
+use crate::web::forms::FieldErrors;
 use crate::web::i18n::Lang;
-use crate::web::organisations::resolve_organisation;
-use crate::web::Chrome;
+use crate::web::{fail, Chrome, HtmlError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Text,
     Organisation,
     Date,
-    Number,
+    /// A whole number with the default shown when nothing was typed.
+    Number(usize),
     Flag,
 }
+
+/// One field of a page's form: its parameter name, label key and kind.
+pub type FieldSpec = (&'static str, &'static str, Kind);
+
+pub const AS_OF: FieldSpec = ("as_of", "ov.f.as_of", Kind::Date);
+pub const FROM: FieldSpec = ("from", "ov.f.from", Kind::Date);
+pub const TO: FieldSpec = ("to", "ov.f.to", Kind::Date);
+pub const ORGANISATION: FieldSpec = ("organisation", "field.organisation", Kind::Organisation);
+pub const FUNDER: FieldSpec = ("funder", "field.funder", Kind::Organisation);
+pub const CONCURRENT: FieldSpec = ("concurrent", "ov.f.concurrent", Kind::Flag);
 
 /// One field of a page's form, shown again with what was typed.
 pub struct Field {
@@ -38,24 +49,47 @@ impl Field {
         self.kind == Kind::Date
     }
     pub fn is_number(&self) -> bool {
-        self.kind == Kind::Number
+        matches!(self.kind, Kind::Number(_))
     }
 }
 
-/// Reads a page's form: keeps the fields to show again and one message per bad field.
+/// The form as shown: its fields and the messages beside them.
 pub struct Inputs {
-    lang: Lang,
-    csv: bool,
     pub(super) fields: Vec<Field>,
     pub(super) errors: FieldErrors,
 }
 
+/// What asking gave a page.
+pub enum Asked<T> {
+    /// The page was opened without its required fields: show the form and wait.
+    Waiting,
+    /// Some fields were bad: show them with their messages.
+    Refused,
+    Found(Answer<T>),
+}
+
 impl Inputs {
-    pub(super) fn new(chrome: &Chrome, p: &Params) -> Inputs {
+    pub(super) fn new(lang: Lang, p: &Params, specs: &[FieldSpec]) -> Inputs {
+        let fields = specs
+            .iter()
+            .map(|&(name, label, kind)| {
+                let typed = p.typed(name).trim();
+                let value = match kind {
+                    Kind::Number(default) if typed.is_empty() => default.to_string(),
+                    Kind::Flag if p.get(name).is_some_and(|v| v != "false") => "on".into(),
+                    Kind::Flag => String::new(),
+                    _ => typed.to_string(),
+                };
+                Field {
+                    name,
+                    label: lang.t(label),
+                    value,
+                    kind,
+                }
+            })
+            .collect();
         Inputs {
-            lang: chrome.lang,
-            csv: p.csv(),
-            fields: Vec::new(),
+            fields,
             errors: FieldErrors::default(),
         }
     }
@@ -64,151 +98,47 @@ impl Inputs {
         self.errors.is_empty()
     }
 
-    pub(super) fn field(
+    /// Reads and runs `Q` for a page. A required field that was not sent at all is not
+    /// an error until the form is sent (or a CSV file is asked for): the page waits.
+    pub(super) async fn ask<Q: GraphQuery>(
         &mut self,
-        name: &'static str,
-        label: &str,
-        kind: Kind,
-        value: &str,
-    ) -> String {
-        let value = value.trim().to_string();
-        self.fields.push(Field {
-            name,
-            label: self.lang.t(label),
-            value: value.clone(),
-            kind,
-        });
-        value
-    }
-
-    pub(super) fn text(
-        &mut self,
-        name: &'static str,
-        label: &str,
-        value: &Option<String>,
-    ) -> String {
-        self.field(name, label, Kind::Text, value.as_deref().unwrap_or(""))
-    }
-
-    /// A checkbox: `on`, `true`, `yes` or `1` tick it.
-    pub(super) fn flag(&mut self, name: &'static str, label: &str, value: &Option<String>) -> bool {
-        let on = matches!(
-            value.as_deref().map(str::trim),
-            Some("on" | "true" | "yes" | "1")
-        );
-        self.field(name, label, Kind::Flag, if on { "on" } else { "" });
-        on
-    }
-
-    /// A whole number from 0 to `max`; empty means `default`.
-    pub(super) fn number(
-        &mut self,
-        name: &'static str,
-        label: &str,
-        value: &Option<String>,
-        default: usize,
-        max: usize,
-    ) -> Option<usize> {
-        let typed = value.as_deref().unwrap_or("").trim();
-        let shown = if typed.is_empty() {
-            default.to_string()
-        } else {
-            typed.to_string()
+        chrome: &Chrome,
+        graph: &Arc<GraphState>,
+        p: &Params,
+    ) -> Result<Asked<Q::Answer>, HtmlError> {
+        let viewer = Viewer::of(&chrome.caller);
+        let asked = crate::http::graph::ask::<Q>(graph, p.clone(), viewer)
+            .await
+            .map_err(|e: Error| fail(chrome, e))?;
+        let problems = match asked {
+            Ok(answer) => return Ok(Asked::Found(answer)),
+            Err(Problems(problems)) => problems,
         };
-        let text = self.field(name, label, Kind::Number, &shown);
-        match text.replace(['.', ' '], "").parse::<usize>() {
-            Ok(n) if n <= max => Some(n),
-            _ => {
-                self.errors
-                    .add(name, format!("{} {max}", self.lang.t("ov.e.number")));
-                None
-            }
-        }
-    }
-
-    /// `as_of`, and with `window` also `from` and `to`; German dates are accepted too.
-    pub(super) fn time(&mut self, p: &Params, window: bool) -> Option<TimeFilter> {
-        let date = |me: &mut Inputs, name: &'static str, label: &str, v: &Option<String>| {
-            let text = me.field(name, label, Kind::Date, v.as_deref().unwrap_or(""));
-            german_to_iso(&text).unwrap_or(text)
+        let csv = p.get("format") == Some("csv");
+        let waiting = |f: &&crate::graph::query::FieldProblem| {
+            f.problem == Problem::Required && !p.sent(f.field) && !csv
         };
-        let as_of = date(self, "as_of", "ov.f.as_of", &p.as_of);
-        let (from, to) = if window {
-            (
-                date(self, "from", "ov.f.from", &p.from),
-                date(self, "to", "ov.f.to", &p.to),
-            )
-        } else {
-            Default::default()
-        };
-        match TimeFilter::parse(Some(&as_of), Some(&from), Some(&to)) {
-            Ok(t) => Some(t),
-            Err(Error::Validation(list)) => {
-                for e in list {
-                    self.errors.add(&e.field, e.message);
-                }
-                None
-            }
-            Err(other) => {
-                self.errors.add("as_of", other.to_string());
-                None
-            }
+        let shown: Vec<_> = problems.iter().filter(|f| !waiting(f)).collect();
+        if shown.is_empty() && !problems.is_empty() {
+            return Ok(Asked::Waiting);
         }
+        for f in shown {
+            self.errors
+                .add(f.field, message(chrome.lang, &f.problem));
+        }
+        Ok(Asked::Refused)
     }
+}
 
-    /// An organisation typed by name, short name or id. Empty is an error only once the
-    /// form was sent (or a CSV file is asked for); before that the page just waits.
-    pub(super) async fn organisation(
-        &mut self,
-        db: &Db,
-        s: &Snapshot,
-        name: &'static str,
-        label: &str,
-        value: &Option<String>,
-    ) -> Option<NodeIndex> {
-        let text = self.field(
-            name,
-            label,
-            Kind::Organisation,
-            value.as_deref().unwrap_or(""),
-        );
-        if text.is_empty() {
-            if value.is_some() || self.csv {
-                self.errors.add(name, self.lang.t("ov.e.required"));
-            }
-            return None;
-        }
-        // Links carry ids; the shared name search does not look at ids.
-        if let Some(n) = s.node(&text).filter(|&n| s.org(n).is_some()) {
-            return Some(n);
-        }
-        let typed = text.clone();
-        let found = db
-            .run(move |c| {
-                let mut e = FieldErrors::default();
-                let id = resolve_organisation(c, "organisation", &typed, &mut e);
-                Ok((id, e))
-            })
-            .await;
-        match found {
-            Ok((Some(id), _)) => {
-                let node = s.node(&id).filter(|&n| s.org(n).is_some());
-                if node.is_none() {
-                    self.errors.add(name, self.lang.t("ov.e.not_in_graph"));
-                }
-                node
-            }
-            // Every message belongs to this field, whatever field name the search used.
-            Ok((None, e)) => {
-                for m in e.0 {
-                    self.errors.add(name, m.message);
-                }
-                None
-            }
-            Err(e) => {
-                self.errors.add(name, e.to_string());
-                None
-            }
-        }
+/// A problem in the visitor's language.
+fn message(lang: Lang, problem: &Problem) -> String {
+    match problem {
+        Problem::Required => lang.t("ov.e.required").to_string(),
+        Problem::Number { max } => format!("{} {max}", lang.t("ov.e.number")),
+        Problem::Unknown(typed) => format!("{}: {typed}", lang.t("ov.e.unknown")),
+        Problem::Ambiguous(names) => format!("{}: {}", lang.t("ov.e.ambiguous"), names.join("; ")),
+        Problem::Same => lang.t("ov.e.same").to_string(),
+        Problem::Flag => lang.t("ov.e.flag").to_string(),
+        other => other.english(),
     }
 }

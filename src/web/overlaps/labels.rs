@@ -24,9 +24,32 @@ pub const LABELS: Labels = &[
         "must be a whole number, at most",
     ),
     (
-        "ov.e.not_in_graph",
-        "ist noch nicht im Netzwerk (gleich noch einmal versuchen)",
-        "is not in the network yet (try again in a moment)",
+        "ov.e.unknown",
+        "Keine Organisation hat diesen Namen oder diese Kennung",
+        "No organisation has this name or id",
+    ),
+    (
+        "ov.e.ambiguous",
+        "Mehrere Organisationen passen",
+        "Several organisations match",
+    ),
+    ("ov.e.flag", "muss angekreuzt sein oder nicht", "must be ticked or not"),
+    ("ov.c.persons", "Personen", "Persons"),
+    ("ov.t.tandem_roles", "Rollen", "Roles"),
+    (
+        "ov.t.tandem_pairs",
+        "Personen je Organisationspaar",
+        "Persons per pair of organisations",
+    ),
+    (
+        "ov.t.tandem_cities",
+        "Personen je Stadt der Selbstorganisation",
+        "Persons per city of the self-organisation",
+    ),
+    (
+        "ov.counts_only",
+        "Ohne Anmeldung: nur die Zahl der Personen je Organisation, ohne Namen, Rollen und Zeiträume.",
+        "Signed out: only the number of persons per organisation, without names, roles or periods.",
     ),
     ("ov.e.table", "Unbekannte Tabelle", "Unknown table"),
     (

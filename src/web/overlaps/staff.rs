@@ -1,53 +1,50 @@
 //! Staff overlaps of one organisation, all pairs sharing persons, the tandem list.
+//! Anonymous visitors get counts per organisation: no person, role or period.
 use std::sync::Arc;
 
 use rocket::{get, State};
 
+use super::inputs::{Asked, Inputs, Kind, AS_OF, CONCURRENT, FROM, ORGANISATION, TO};
 use super::table::{self, Cell, Table};
-use super::{finish, viewer, Answer, Found, Inputs, Params};
+use super::{finish, Answer, Found};
 use crate::app::Db;
-use crate::graph::{overlaps, GraphState, OrgRef};
-use crate::web::{fail, Chrome};
+use crate::graph::query::{self, Params};
+use crate::graph::GraphState;
+use crate::web::Chrome;
 
-#[get("/staff?<p..>")]
-pub async fn staff(
-    chrome: Chrome,
-    db: &State<Db>,
-    g: &State<Arc<GraphState>>,
-    p: Params,
-) -> Answer {
-    let s = g.current();
+#[get("/staff")]
+pub async fn staff(chrome: Chrome, db: &State<Db>, g: &State<Arc<GraphState>>, p: Params) -> Answer {
     let lang = chrome.lang;
-    let mut input = Inputs::new(&chrome, &p);
-    let org = input
-        .organisation(
-            db,
-            &s,
-            "organisation",
-            "field.organisation",
-            &p.organisation,
-        )
-        .await;
-    let time = input.time(&p, false);
-    let concurrent = input.flag("concurrent", "ov.f.concurrent", &p.concurrent);
-    let found = match (org, time) {
-        (Some(org), Some(time)) if input.ok() => {
-            let v = viewer(&chrome);
-            let mut t = Table::new(
-                lang,
-                "staff",
-                None,
-                &[
-                    "field.organisation",
-                    "ov.c.shared",
-                    "field.person",
-                    "ov.c.roles_here",
-                    "ov.c.roles_there",
-                    "ov.c.overlap",
-                ],
-            );
-            for o in overlaps::staff_overlaps(&s, org, &time, concurrent, v) {
-                for person in &o.persons {
+    let mut input = Inputs::new(lang, &p, &[ORGANISATION, AS_OF, CONCURRENT]);
+    let found = match input.ask::<query::StaffOverlaps>(&chrome, g, &p).await? {
+        Asked::Found(a) => {
+            let named = a.body.overlaps.iter().any(|o| o.persons.is_some());
+            let mut t = if named {
+                Table::new(
+                    lang,
+                    "staff",
+                    None,
+                    &[
+                        "field.organisation",
+                        "ov.c.shared",
+                        "field.person",
+                        "ov.c.roles_here",
+                        "ov.c.roles_there",
+                        "ov.c.overlap",
+                    ],
+                )
+            } else {
+                Table::new(lang, "staff", None, &["field.organisation", "ov.c.shared"])
+            };
+            for o in &a.body.overlaps {
+                let Some(persons) = &o.persons else {
+                    t.push(vec![
+                        Cell::org(&o.organisation),
+                        Cell::text(o.shared_persons.to_string()),
+                    ]);
+                    continue;
+                };
+                for person in persons {
                     t.push(vec![
                         Cell::org(&o.organisation),
                         Cell::text(o.shared_persons.to_string()),
@@ -62,50 +59,32 @@ pub async fn staff(
                 }
             }
             Some(Found {
-                subject: s.org(org).map(OrgRef::of),
+                subject: Some(a.body.organisation),
                 tables: vec![t],
-                hidden_names: v == crate::graph::Viewer::Anonymous,
+                hidden_names: !chrome.signed_in(),
+                persons: a.persons,
                 ..Found::default()
             })
         }
-        _ => None,
+        Asked::Waiting | Asked::Refused => None,
     };
     finish(chrome, db, "staff", "/overlaps/staff", &p, input, found).await
 }
 
-#[get("/staff/pairs?<p..>")]
-pub async fn pairs(
-    chrome: Chrome,
-    db: &State<Db>,
-    g: &State<Arc<GraphState>>,
-    p: Params,
-) -> Answer {
-    let s = g.current();
+#[get("/staff/pairs")]
+pub async fn pairs(chrome: Chrome, db: &State<Db>, g: &State<Arc<GraphState>>, p: Params) -> Answer {
     let lang = chrome.lang;
-    let mut input = Inputs::new(&chrome, &p);
-    let limit = input.number("limit", "ov.f.limit", &p.limit, 20, 10_000);
-    let time = input.time(&p, false);
-    let concurrent = input.flag("concurrent", "ov.f.concurrent", &p.concurrent);
-    let found = match (limit, time) {
-        (Some(limit), Some(time)) if input.ok() => {
-            // Counting all pairs touches every person: off the async workers.
-            let ranked = rocket::tokio::task::spawn_blocking(move || {
-                overlaps::staff_pairs(&s, &time, concurrent, limit)
-            })
-            .await
-            .map_err(|e| {
-                fail(
-                    &chrome,
-                    crate::error::Error::Internal(format!("graph task failed: {e}")),
-                )
-            })?;
+    let limit = ("limit", "ov.f.limit", Kind::Number(20));
+    let mut input = Inputs::new(lang, &p, &[limit, AS_OF, CONCURRENT]);
+    let found = match input.ask::<query::StaffPairs>(&chrome, g, &p).await? {
+        Asked::Found(a) => {
             let mut t = Table::new(
                 lang,
                 "pairs",
                 None,
                 &["ov.c.rank", "ov.c.org_a", "ov.c.org_b", "ov.c.shared"],
             );
-            for (i, pair) in ranked.iter().enumerate() {
+            for (i, pair) in a.body.iter().enumerate() {
                 t.push(vec![
                     Cell::text((i + 1).to_string()),
                     Cell::org(&pair.a),
@@ -118,68 +97,81 @@ pub async fn pairs(
                 ..Found::default()
             })
         }
-        _ => None,
+        Asked::Waiting | Asked::Refused => None,
     };
-    finish(
-        chrome,
-        db,
-        "pairs",
-        "/overlaps/staff/pairs",
-        &p,
-        input,
-        found,
-    )
-    .await
+    finish(chrome, db, "pairs", "/overlaps/staff/pairs", &p, input, found).await
 }
 
-#[get("/tandem?<p..>")]
-pub async fn tandem(
-    chrome: Chrome,
-    db: &State<Db>,
-    g: &State<Arc<GraphState>>,
-    p: Params,
-) -> Answer {
-    let s = g.current();
+#[get("/tandem")]
+pub async fn tandem(chrome: Chrome, db: &State<Db>, g: &State<Arc<GraphState>>, p: Params) -> Answer {
     let lang = chrome.lang;
-    let mut input = Inputs::new(&chrome, &p);
-    let city = input.text("city", "field.city", &p.city);
-    let time = input.time(&p, true);
-    let found = match time {
-        Some(time) if input.ok() => {
-            let v = viewer(&chrome);
-            let city = Some(city.as_str()).filter(|c| !c.is_empty());
-            let mut t = Table::new(
+    let city = ("city", "field.city", Kind::Text);
+    let mut input = Inputs::new(lang, &p, &[city, AS_OF, FROM, TO]);
+    let found = match input.ask::<query::Tandem>(&chrome, g, &p).await? {
+        Asked::Found(a) => {
+            let mut tables = Vec::new();
+            if let Some(roles) = &a.body.roles {
+                let mut t = Table::new(
+                    lang,
+                    "tandem",
+                    Some("ov.t.tandem_roles"),
+                    &[
+                        "field.person",
+                        "ov.c.self_org",
+                        "field.role",
+                        "ov.c.employer",
+                        "ov.c.employment",
+                        "ov.c.overlap",
+                        "ov.c.fields",
+                    ],
+                );
+                for r in roles {
+                    t.push(vec![
+                        Cell::person(&r.person),
+                        Cell::org(&r.self_organisation),
+                        Cell::text(table::roles(lang, std::slice::from_ref(&r.self_role))),
+                        Cell::org(&r.employer),
+                        Cell::text(table::roles(lang, std::slice::from_ref(&r.employment))),
+                        Cell::text(table::span(lang, &r.overlap)),
+                        Cell::text(table::fields(lang, &r.shared_fields)),
+                    ]);
+                }
+                tables.push(t);
+            }
+            let mut pairs = Table::new(
                 lang,
-                "tandem",
-                None,
-                &[
-                    "field.person",
-                    "ov.c.self_org",
-                    "field.role",
-                    "ov.c.employer",
-                    "ov.c.employment",
-                    "ov.c.overlap",
-                    "ov.c.fields",
-                ],
+                "pairs",
+                Some("ov.t.tandem_pairs"),
+                &["ov.c.self_org", "ov.c.employer", "ov.c.persons"],
             );
-            for r in overlaps::tandem(&s, &time, city, None, v) {
-                t.push(vec![
-                    Cell::person(&r.person),
-                    Cell::org(&r.self_organisation),
-                    Cell::text(table::roles(lang, std::slice::from_ref(&r.self_role))),
-                    Cell::org(&r.employer),
-                    Cell::text(table::roles(lang, std::slice::from_ref(&r.employment))),
-                    Cell::text(table::span(lang, &r.overlap)),
-                    Cell::text(table::fields(lang, &r.shared_fields)),
+            for pair in &a.body.pairs {
+                pairs.push(vec![
+                    Cell::org(&pair.self_organisation),
+                    Cell::org(&pair.employer),
+                    Cell::text(pair.persons.to_string()),
                 ]);
             }
+            let mut cities = Table::new(
+                lang,
+                "cities",
+                Some("ov.t.tandem_cities"),
+                &["field.city", "ov.c.persons"],
+            );
+            for c in &a.body.cities {
+                cities.push(vec![
+                    Cell::text(c.city.clone().unwrap_or_else(|| "–".into())),
+                    Cell::text(c.persons.to_string()),
+                ]);
+            }
+            tables.extend([pairs, cities]);
             Some(Found {
-                tables: vec![t],
-                hidden_names: v == crate::graph::Viewer::Anonymous,
+                tables,
+                hidden_names: a.body.roles.is_none(),
+                persons: a.persons,
                 ..Found::default()
             })
         }
-        _ => None,
+        Asked::Waiting | Asked::Refused => None,
     };
     finish(chrome, db, "tandem", "/overlaps/tandem", &p, input, found).await
 }

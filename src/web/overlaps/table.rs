@@ -3,19 +3,19 @@
 use chrono::{Datelike, Duration, NaiveDate};
 
 use super::csv;
-use crate::domain::{FieldOfWork, Interval, Role};
+use crate::domain::{Disclosure, FieldOfWork, Interval, Role};
 use crate::graph::funding::{Amount, Share};
 use crate::graph::overlaps::RoleSpan;
 use crate::graph::{OrgRef, PersonRef};
 use crate::web::i18n::Lang;
-
-const PERSON_PAGES: &str = "/persons/";
 
 pub struct Cell {
     pub text: String,
     pub link: Option<String>,
     /// Shown in grey (a hidden name, nothing known).
     pub muted: bool,
+    /// The person this cell names, if any.
+    pub person: Option<String>,
 }
 
 impl Cell {
@@ -24,6 +24,7 @@ impl Cell {
             text: text.into(),
             link: None,
             muted: false,
+            person: None,
         }
     }
 
@@ -33,6 +34,7 @@ impl Cell {
             text: o.name.clone(),
             link: Some(format!("/organisations/{}", o.id)),
             muted: false,
+            person: None,
         }
     }
 
@@ -41,13 +43,15 @@ impl Cell {
         match p {
             Some(p) => Cell {
                 text: p.name.clone(),
-                link: Some(format!("{PERSON_PAGES}{}", p.id)),
+                link: Some(format!("/persons/{}", p.id)),
                 muted: false,
+                person: Some(p.id.clone()),
             },
             None => Cell {
                 text: "–".into(),
                 link: None,
                 muted: true,
+                person: None,
             },
         }
     }
@@ -61,6 +65,8 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
     /// Filled in when the page is rendered.
     pub csv_link: String,
+    /// The persons its cells name (a CSV download of this table shows these).
+    pub persons: Disclosure,
 }
 
 impl Table {
@@ -72,22 +78,16 @@ impl Table {
             headers: headers.iter().map(|h| lang.t(h)).collect(),
             rows: Vec::new(),
             csv_link: String::new(),
+            persons: Disclosure::none(),
         }
     }
 
     pub fn push(&mut self, row: Vec<Cell>) {
         debug_assert_eq!(row.len(), self.headers.len());
+        for id in row.iter().filter_map(|c| c.person.as_ref()) {
+            self.persons.add(id.clone());
+        }
         self.rows.push(row);
-    }
-
-    /// The ids of the persons named in the table.
-    pub fn person_ids(&self) -> std::collections::BTreeSet<String> {
-        self.rows
-            .iter()
-            .flatten()
-            .filter_map(|c| c.link.as_deref()?.strip_prefix(PERSON_PAGES))
-            .map(str::to_string)
-            .collect()
     }
 
     pub fn csv(&self) -> String {

@@ -1,6 +1,6 @@
 //! A person's roles over time and the tandems among them.
 use crate::domain::*;
-use crate::graph::overlaps::{is_employment, is_public_employer, is_self_organisation};
+use crate::graph::overlaps::{tandem_overlap, Side};
 use crate::web::period;
 
 /// One of the person's affiliations as shown in "roles over time".
@@ -61,25 +61,19 @@ fn earlier_end(a: Option<PartialDate>, b: Option<PartialDate>) -> Option<Partial
 }
 
 /// Every pair of roles where one is at a self-organisation and the other an employment
-/// at a public employer, with intersecting intervals (the rules of `graph::overlaps`).
+/// at a public employer, with intersecting intervals (`graph::overlaps::tandem_overlap`).
 /// Marks the roles involved.
 pub fn tandems(roles: &mut [RoleRow]) -> Vec<TandemRow> {
     let mut found = Vec::new();
+    let side = |r: &RoleRow| Side {
+        kind: r.organisation_kind,
+        role: r.role,
+        interval: Interval::new(r.start, r.end),
+    };
     for (i, mo) in roles.iter().enumerate() {
-        if !is_self_organisation(mo.organisation_kind) {
-            continue;
-        }
         for (j, job) in roles.iter().enumerate() {
-            if i == j
-                || job.organisation_id == mo.organisation_id
-                || !is_public_employer(job.organisation_kind)
-                || !is_employment(job.role)
-            {
-                continue;
-            }
-            let a = Interval::new(mo.start, mo.end);
-            let b = Interval::new(job.start, job.end);
-            if a.intersect(&b).is_none() {
+            let same = i == j || job.organisation_id == mo.organisation_id;
+            if tandem_overlap(side(mo), side(job), same).is_none() {
                 continue;
             }
             found.push(TandemRow {

@@ -1,0 +1,7 @@
+//! What the two HTTP faces (JSON API and pages) share: the read log of shown persons,
+//! query parameters for graph requests, and running graph requests off the async workers.
+pub mod disclosure;
+pub mod graph;
+pub mod params;
+
+pub use disclosure::{ReadLog, ServedTo, Shown};
