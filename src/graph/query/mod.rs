@@ -7,6 +7,8 @@
 mod disclose;
 mod params;
 mod requests;
+#[cfg(test)]
+mod tests;
 
 pub use disclose::Discloses;
 pub use params::{find_organisation, FieldProblem, Params, Parser, Problem, Problems};
