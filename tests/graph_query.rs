@@ -95,7 +95,11 @@ fn api_and_pages_give_the_same_answers() {
     assert_eq!(page_pairs, pairs);
 
     // Staff overlaps of an organisation named as people type it.
-    let (status, staff) = api(&app, "/api/v1/overlaps/staff?organisation=Romano%20Drom", &token);
+    let (status, staff) = api(
+        &app,
+        "/api/v1/overlaps/staff?organisation=Romano%20Drom",
+        &token,
+    );
     assert_eq!(status, Status::Ok, "{staff}");
     let shared: Vec<(String, String)> = staff["overlaps"]
         .as_array()
@@ -177,7 +181,11 @@ fn api_and_pages_refuse_the_same_fields() {
         }
     }
     // Unknown organisations: 404 from the API, a message beside the field on the page.
-    let (status, _) = api(&app, "/api/v1/overlaps/staff?organisation=Gibt%20es%20nicht", &token);
+    let (status, _) = api(
+        &app,
+        "/api/v1/overlaps/staff?organisation=Gibt%20es%20nicht",
+        &token,
+    );
     assert_eq!(status, Status::NotFound);
     let (status, html) = page(&app.client, "/overlaps/staff?organisation=Gibt+es+nicht");
     assert_eq!(status, Status::UnprocessableEntity);

@@ -2,8 +2,8 @@
 use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
 
-use crate::http::ServedTo;
 use crate::app::Db;
+use crate::http::ServedTo;
 use crate::service::{tokens, Caller};
 
 #[rocket::async_trait]

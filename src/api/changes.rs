@@ -4,8 +4,8 @@ use rocket::{get, routes, Route, State};
 
 use crate::app::Db;
 use crate::domain::Disclosure;
-use crate::http::Shown;
 use crate::error::Error;
+use crate::http::Shown;
 use crate::service::audit::{self, Change};
 use crate::service::{Caller, Page};
 

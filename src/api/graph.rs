@@ -27,12 +27,20 @@ async fn staff(g: &Graph, caller: Caller, p: Params) -> Reply<query::StaffAnswer
 }
 
 #[get("/overlaps/staff/pairs")]
-async fn staff_pairs(g: &Graph, caller: Caller, p: Params) -> Reply<Vec<crate::graph::overlaps::StaffPair>> {
+async fn staff_pairs(
+    g: &Graph,
+    caller: Caller,
+    p: Params,
+) -> Reply<Vec<crate::graph::overlaps::StaffPair>> {
     respond::<query::StaffPairs>(g, &caller, p).await
 }
 
 #[get("/tandem")]
-async fn tandem(g: &Graph, caller: Caller, p: Params) -> Reply<crate::graph::overlaps::TandemAnswer> {
+async fn tandem(
+    g: &Graph,
+    caller: Caller,
+    p: Params,
+) -> Reply<crate::graph::overlaps::TandemAnswer> {
     respond::<query::Tandem>(g, &caller, p).await
 }
 
@@ -120,7 +128,11 @@ async fn centrality(
 }
 
 #[get("/conflicts")]
-async fn conflicts(g: &Graph, caller: Caller, p: Params) -> Reply<crate::graph::funding::Conflicts> {
+async fn conflicts(
+    g: &Graph,
+    caller: Caller,
+    p: Params,
+) -> Reply<crate::graph::funding::Conflicts> {
     respond::<query::ConflictCheck>(g, &caller, p).await
 }
 

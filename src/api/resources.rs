@@ -75,8 +75,8 @@ macro_rules! resource_routes {
             use crate::api::resources::ListParams;
             use crate::app::Db;
             use crate::domain::{Disclosure, Record, UserRole};
-            use crate::http::Shown;
             use crate::error::Error;
+            use crate::http::Shown;
             use crate::service::input::decode;
             use crate::service::{crud, Caller, Page};
 

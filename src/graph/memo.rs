@@ -50,11 +50,7 @@ impl<K: Clone + Eq + Hash> Memo<K> {
     pub const MAX: usize = 16;
 
     /// The answer kept for `key`, or `compute`'s, kept.
-    pub fn get_or<T: Any + Send + Sync>(
-        &self,
-        key: K,
-        compute: impl FnOnce() -> T,
-    ) -> Arc<T> {
+    pub fn get_or<T: Any + Send + Sync>(&self, key: K, compute: impl FnOnce() -> T) -> Arc<T> {
         let slot = self.slot(key);
         let mut compute = Some(compute);
         let kept = slot

@@ -23,7 +23,9 @@ impl TimeFilter {
             let text = text.map(str::trim).filter(|t| !t.is_empty())?;
             // Pages and the API read dates alike: `14.05.2019` as well as `2019-05-14`.
             let iso = crate::domain::partial_date::german_to_iso(text);
-            iso.as_deref().unwrap_or(text).parse()
+            iso.as_deref()
+                .unwrap_or(text)
+                .parse()
                 .map_err(|e: crate::domain::partial_date::DateError| {
                     errors.push(FieldError::new(field, e.to_string()))
                 })

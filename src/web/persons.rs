@@ -97,12 +97,7 @@ fn require_signed_in(chrome: &Chrome) -> Result<(), HtmlError> {
 }
 
 #[get("/?<q>&<page>")]
-async fn list(
-    chrome: Chrome,
-    db: &State<Db>,
-    q: Option<String>,
-    page: Option<i64>,
-) -> ShownPage {
+async fn list(chrome: Chrome, db: &State<Db>, q: Option<String>, page: Option<i64>) -> ShownPage {
     require_signed_in(&chrome)?;
     let page = page.unwrap_or(1).max(1);
     let query = ListQuery {

@@ -44,7 +44,14 @@ macro_rules! shows_no_person {
         })*
     };
 }
-shows_no_person!(StaffPair, Cycle, Component, EndingFunding, Loss, FundingOverlap);
+shows_no_person!(
+    StaffPair,
+    Cycle,
+    Component,
+    EndingFunding,
+    Loss,
+    FundingOverlap
+);
 
 impl Discloses for StaffOverlap {
     fn disclose(&self, shown: &mut Disclosure) {

@@ -30,10 +30,7 @@ impl Params {
 
     /// A parameter's value, trimmed; empty counts as not given.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .get(name)
-            .map(|v| v.trim())
-            .filter(|v| !v.is_empty())
+        self.0.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
     }
 
     /// Whether the parameter was sent at all, even empty (a sent form).
@@ -56,7 +53,9 @@ pub enum Problem {
     /// Several organisations match what was typed (up to five names).
     Ambiguous(Vec<String>),
     /// Not a whole number from 0 to `max`.
-    Number { max: usize },
+    Number {
+        max: usize,
+    },
     /// Not `true` or `false`.
     Flag,
     /// Not one of the listed words.
@@ -215,11 +214,7 @@ impl<'a> Parser<'a> {
     }
 
     /// One of `words`; not given means the first.
-    pub fn choice(
-        &mut self,
-        field: &'static str,
-        words: &'static [&'static str],
-    ) -> &'static str {
+    pub fn choice(&mut self, field: &'static str, words: &'static [&'static str]) -> &'static str {
         match self.params.get(field) {
             None => words[0],
             Some(typed) => match words.iter().find(|w| **w == typed) {

@@ -75,7 +75,10 @@ fn problems<Q: GraphQuery>(s: &Snapshot, pairs: &[(&str, &str)]) -> Vec<(&'stati
 }
 
 fn fields<Q: GraphQuery>(s: &Snapshot, pairs: &[(&str, &str)]) -> Vec<&'static str> {
-    problems::<Q>(s, pairs).into_iter().map(|(f, _)| f).collect()
+    problems::<Q>(s, pairs)
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect()
 }
 
 #[test]
@@ -83,7 +86,10 @@ fn each_bad_parameter_is_reported_with_its_field() {
     let s = snapshot();
     let v = "verein";
     assert_eq!(fields::<Tandem>(&s, &[("as_of", "2019-13")]), ["as_of"]);
-    assert_eq!(fields::<Tandem>(&s, &[("from", "2021"), ("to", "2020")]), ["to"]);
+    assert_eq!(
+        fields::<Tandem>(&s, &[("from", "2021"), ("to", "2020")]),
+        ["to"]
+    );
     assert_eq!(
         fields::<Tandem>(&s, &[("as_of", "2020"), ("from", "2019")]),
         ["as_of"]
@@ -119,10 +125,7 @@ fn each_bad_parameter_is_reported_with_its_field() {
 #[test]
 fn all_problems_are_found_at_once() {
     let s = snapshot();
-    let found = fields::<StaffOverlaps>(
-        &s,
-        &[("as_of", "gestern"), ("concurrent", "vielleicht")],
-    );
+    let found = fields::<StaffOverlaps>(&s, &[("as_of", "gestern"), ("concurrent", "vielleicht")]);
     assert_eq!(found, ["organisation", "as_of", "concurrent"]);
     let e = match parse::<StaffOverlaps>(&s, &params(&[]), Viewer::Anonymous) {
         Err(p) => Error::from(p),
@@ -155,7 +158,11 @@ fn organisations_by_id_name_short_name_or_unique_part() {
 #[test]
 fn unknown_organisations_alone_are_404_else_422_with_every_field() {
     let s = snapshot();
-    let e = |pairs: &[(&str, &str)]| match parse::<ConflictCheck>(&s, &params(pairs), Viewer::Anonymous) {
+    let e = |pairs: &[(&str, &str)]| match parse::<ConflictCheck>(
+        &s,
+        &params(pairs),
+        Viewer::Anonymous,
+    ) {
         Err(p) => Error::from(p),
         Ok(_) => panic!("bad parameters accepted: {pairs:?}"),
     };
@@ -187,7 +194,12 @@ fn answers_carry_the_persons_they_show_and_anonymous_ones_none() {
         let p = params(&[("focus", focus)]);
         let a = ask::<Network>(&s, &p, Viewer::Anonymous).unwrap();
         assert!(a.persons.is_empty());
-        let person = a.body.nodes.iter().find(|n| n.node_type == "person").cloned();
+        let person = a
+            .body
+            .nodes
+            .iter()
+            .find(|n| n.node_type == "person")
+            .cloned();
         person.map(|n| n.key)
     };
     assert_eq!(ego("verein").as_deref(), Some("p1"));

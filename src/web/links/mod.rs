@@ -15,11 +15,11 @@ use super::forms::{FieldErrors, FormHead, Rejection};
 use super::i18n::Labels;
 use super::organisations::organisation_names;
 use super::{fail, Chrome, HtmlError, Page, ShownPage};
-use crate::http::Shown;
 use crate::app::Db;
 use crate::db::DbConn;
 use crate::domain::UserRole;
 use crate::error::Result;
+use crate::http::Shown;
 use crate::service::Caller;
 
 /// Where a link form is (e.g. "a new funding for this recipient", "this relation") and

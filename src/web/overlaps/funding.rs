@@ -156,7 +156,11 @@ pub async fn dependencies(
     let mut input = Inputs::new(lang, &p, &[ORGANISATION, AS_OF]);
     let depends_on = input.ask::<query::DependsOnRequest>(&chrome, g, &p).await?;
     let dependents = match &depends_on {
-        Asked::Found(_) => input.ask::<query::DependentsRequest>(&chrome, g, &p).await?,
+        Asked::Found(_) => {
+            input
+                .ask::<query::DependentsRequest>(&chrome, g, &p)
+                .await?
+        }
         Asked::Waiting => Asked::Waiting,
         Asked::Refused => Asked::Refused,
     };

@@ -123,8 +123,7 @@ impl Inputs {
             return Ok(Asked::Waiting);
         }
         for f in shown {
-            self.errors
-                .add(f.field, message(chrome.lang, &f.problem));
+            self.errors.add(f.field, message(chrome.lang, &f.problem));
         }
         Ok(Asked::Refused)
     }

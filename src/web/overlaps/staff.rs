@@ -13,7 +13,12 @@ use crate::graph::GraphState;
 use crate::web::Chrome;
 
 #[get("/staff")]
-pub async fn staff(chrome: Chrome, db: &State<Db>, g: &State<Arc<GraphState>>, p: Params) -> Answer {
+pub async fn staff(
+    chrome: Chrome,
+    db: &State<Db>,
+    g: &State<Arc<GraphState>>,
+    p: Params,
+) -> Answer {
     let lang = chrome.lang;
     let mut input = Inputs::new(lang, &p, &[ORGANISATION, AS_OF, CONCURRENT]);
     let found = match input.ask::<query::StaffOverlaps>(&chrome, g, &p).await? {
@@ -72,7 +77,12 @@ pub async fn staff(chrome: Chrome, db: &State<Db>, g: &State<Arc<GraphState>>, p
 }
 
 #[get("/staff/pairs")]
-pub async fn pairs(chrome: Chrome, db: &State<Db>, g: &State<Arc<GraphState>>, p: Params) -> Answer {
+pub async fn pairs(
+    chrome: Chrome,
+    db: &State<Db>,
+    g: &State<Arc<GraphState>>,
+    p: Params,
+) -> Answer {
     let lang = chrome.lang;
     let limit = ("limit", "ov.f.limit", Kind::Number(20));
     let mut input = Inputs::new(lang, &p, &[limit, AS_OF, CONCURRENT]);
@@ -99,11 +109,25 @@ pub async fn pairs(chrome: Chrome, db: &State<Db>, g: &State<Arc<GraphState>>, p
         }
         Asked::Waiting | Asked::Refused => None,
     };
-    finish(chrome, db, "pairs", "/overlaps/staff/pairs", &p, input, found).await
+    finish(
+        chrome,
+        db,
+        "pairs",
+        "/overlaps/staff/pairs",
+        &p,
+        input,
+        found,
+    )
+    .await
 }
 
 #[get("/tandem")]
-pub async fn tandem(chrome: Chrome, db: &State<Db>, g: &State<Arc<GraphState>>, p: Params) -> Answer {
+pub async fn tandem(
+    chrome: Chrome,
+    db: &State<Db>,
+    g: &State<Arc<GraphState>>,
+    p: Params,
+) -> Answer {
     let lang = chrome.lang;
     let city = ("city", "field.city", Kind::Text);
     let mut input = Inputs::new(lang, &p, &[city, AS_OF, FROM, TO]);
