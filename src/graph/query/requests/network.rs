@@ -1,0 +1,178 @@
+//! Requests about the network's shape: ego networks, paths, components, centrality.
+use petgraph::graph::NodeIndex;
+
+use crate::graph::centrality::{self, Centrality};
+use crate::graph::network::{self, Component, GraphJson, KindFilter, View};
+use crate::graph::query::{GraphQuery, Parser};
+use crate::graph::{MemoKey, Snapshot, TimeFilter, Viewer};
+
+/// The network around a focus (1–2 steps) or the whole connected registry.
+pub struct Network {
+    pub focus: Option<NodeIndex>,
+    pub depth: usize,
+    pub time: TimeFilter,
+    pub kinds: KindFilter,
+}
+
+/// The most nodes a network answer holds.
+pub const MAX_NODES: usize = 5_000;
+
+impl GraphQuery for Network {
+    type Answer = GraphJson;
+
+    fn parse(p: &mut Parser) -> Option<Self> {
+        let focus = p.optional_node("focus");
+        let unknown = p.text("focus").is_some() && focus.is_none();
+        let network = Network {
+            focus,
+            depth: p.number("depth", 1, 2),
+            time: p.time(),
+            kinds: p.kinds(),
+        };
+        (!unknown).then_some(network)
+    }
+
+    fn run(&self, s: &Snapshot, viewer: Viewer) -> GraphJson {
+        let view = View {
+            s,
+            time: self.time,
+            kinds: self.kinds.clone(),
+        };
+        let nodes: Vec<NodeIndex> = match self.focus {
+            Some(f) => view.ego(f, self.depth),
+            None => s
+                .graph
+                .node_indices()
+                .filter(|&n| view.neighbours(n).next().is_some())
+                .collect(),
+        };
+        network::subgraph_json(&view, &nodes, viewer, MAX_NODES)
+    }
+}
+
+/// A shortest path between two nodes; here `from` and `to` name its ends, so only
+/// `as_of` restricts the time.
+pub struct Path {
+    pub from: NodeIndex,
+    pub to: NodeIndex,
+    pub time: TimeFilter,
+    pub kinds: KindFilter,
+}
+
+impl GraphQuery for Path {
+    /// `None` when no path connects the two.
+    type Answer = Option<GraphJson>;
+
+    fn parse(p: &mut Parser) -> Option<Self> {
+        let (from, to) = (p.node("from"), p.node("to"));
+        let (time, kinds) = (p.as_of(), p.kinds());
+        Some(Path {
+            from: from?,
+            to: to?,
+            time,
+            kinds,
+        })
+    }
+
+    fn run(&self, s: &Snapshot, viewer: Viewer) -> Option<GraphJson> {
+        let view = View {
+            s,
+            time: self.time,
+            kinds: self.kinds.clone(),
+        };
+        network::shortest_path(&view, self.from, self.to, viewer)
+    }
+}
+
+/// Connected parts of the network, largest first.
+pub struct Components {
+    pub time: TimeFilter,
+    pub kinds: KindFilter,
+    pub limit: usize,
+}
+
+impl GraphQuery for Components {
+    type Answer = Vec<Component>;
+
+    fn parse(p: &mut Parser) -> Option<Self> {
+        Some(Components {
+            time: p.time(),
+            kinds: p.kinds(),
+            limit: p.number("limit", 100, 100_000),
+        })
+    }
+
+    fn run(&self, s: &Snapshot, _: Viewer) -> Vec<Component> {
+        let view = View {
+            s,
+            time: self.time,
+            kinds: self.kinds.clone(),
+        };
+        let mut all = network::components(&view);
+        all.truncate(self.limit);
+        all
+    }
+}
+
+/// The longest ranking a centrality answer gives.
+pub const MAX_RANKED: usize = 10_000;
+
+/// Degree or betweenness ranking, of everything or around a focus.
+pub struct CentralityRanking {
+    pub betweenness: bool,
+    pub time: TimeFilter,
+    pub kinds: KindFilter,
+    pub focus: Option<NodeIndex>,
+    pub depth: usize,
+    pub limit: usize,
+}
+
+impl GraphQuery for CentralityRanking {
+    type Answer = Centrality;
+
+    fn parse(p: &mut Parser) -> Option<Self> {
+        let focus = p.optional_node("focus");
+        let unknown = p.text("focus").is_some() && focus.is_none();
+        let ranking = CentralityRanking {
+            betweenness: p.choice("measure", &["degree", "betweenness"]) == "betweenness",
+            time: p.time(),
+            kinds: p.kinds(),
+            focus,
+            depth: p.number("depth", 2, 3),
+            limit: p.number("limit", 20, MAX_RANKED),
+        };
+        (!unknown).then_some(ranking)
+    }
+
+    /// The whole ranking is kept with the snapshot (the same for every limit) and cut
+    /// per request.
+    fn run(&self, s: &Snapshot, viewer: Viewer) -> Centrality {
+        let key = MemoKey::Centrality {
+            betweenness: self.betweenness,
+            time: self.time,
+            kinds: self.kinds.clone(),
+            focus: self.focus,
+            depth: self.depth,
+            viewer,
+        };
+        let ranking = s.memo.get_or(key, || {
+            let view = View {
+                s,
+                time: self.time,
+                kinds: self.kinds.clone(),
+            };
+            let subset = self.focus.map(|f| view.ego(f, self.depth));
+            if self.betweenness {
+                centrality::betweenness(&view, subset.as_deref(), MAX_RANKED, viewer)
+            } else {
+                centrality::degree(&view, subset.as_deref(), MAX_RANKED, viewer)
+            }
+        });
+        Centrality {
+            method: ranking.method.clone(),
+            nodes: ranking.nodes,
+            items: ranking.items.iter().take(self.limit).cloned().collect(),
+        }
+    }
+}
+

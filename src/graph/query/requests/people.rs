@@ -1,0 +1,142 @@
+//! Requests about persons shared between organisations: staff overlaps, pairs, tandem
+//! roles, conflicts of interest.
+use petgraph::graph::NodeIndex;
+use serde::Serialize;
+
+use super::subject;
+use crate::domain::Disclosure;
+use crate::graph::funding::{self, Conflicts};
+use crate::graph::overlaps::{self, StaffOverlap, StaffPair, TandemAnswer};
+use crate::graph::query::{Discloses, GraphQuery, Parser, Problem};
+use crate::graph::{OrgRef, Snapshot, TimeFilter, Viewer};
+
+/// Organisations that share persons with one organisation.
+pub struct StaffOverlaps {
+    pub organisation: NodeIndex,
+    pub time: TimeFilter,
+    /// Only persons whose roles on both sides overlap in time.
+    pub concurrent: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StaffAnswer {
+    pub organisation: OrgRef,
+    pub overlaps: Vec<StaffOverlap>,
+}
+
+impl Discloses for StaffAnswer {
+    fn disclose(&self, shown: &mut Disclosure) {
+        self.overlaps.disclose(shown);
+    }
+}
+
+impl GraphQuery for StaffOverlaps {
+    type Answer = StaffAnswer;
+
+    fn parse(p: &mut Parser) -> Option<Self> {
+        let organisation = p.organisation("organisation");
+        let (time, concurrent) = (p.time(), p.flag("concurrent"));
+        Some(StaffOverlaps {
+            organisation: organisation?,
+            time,
+            concurrent,
+        })
+    }
+
+    fn run(&self, s: &Snapshot, viewer: Viewer) -> StaffAnswer {
+        StaffAnswer {
+            organisation: subject(s, self.organisation),
+            overlaps: overlaps::staff_overlaps(
+                s,
+                self.organisation,
+                &self.time,
+                self.concurrent,
+                viewer,
+            ),
+        }
+    }
+}
+
+/// All pairs of organisations ranked by the persons they share.
+pub struct StaffPairs {
+    pub time: TimeFilter,
+    pub concurrent: bool,
+    pub limit: usize,
+}
+
+impl GraphQuery for StaffPairs {
+    type Answer = Vec<StaffPair>;
+
+    fn parse(p: &mut Parser) -> Option<Self> {
+        Some(StaffPairs {
+            time: p.time(),
+            concurrent: p.flag("concurrent"),
+            limit: p.number("limit", 20, 10_000),
+        })
+    }
+
+    fn run(&self, s: &Snapshot, _: Viewer) -> Vec<StaffPair> {
+        overlaps::staff_pairs(s, &self.time, self.concurrent, self.limit)
+    }
+}
+
+/// Tandem roles, in a city or around one organisation.
+pub struct Tandem {
+    pub time: TimeFilter,
+    pub city: Option<String>,
+    pub organisation: Option<NodeIndex>,
+}
+
+impl GraphQuery for Tandem {
+    type Answer = TandemAnswer;
+
+    fn parse(p: &mut Parser) -> Option<Self> {
+        let organisation = p.optional_organisation("organisation");
+        let unknown = p.text("organisation").is_some() && organisation.is_none();
+        let tandem = Tandem {
+            time: p.time(),
+            city: p.text("city"),
+            organisation,
+        };
+        (!unknown).then_some(tandem)
+    }
+
+    fn run(&self, s: &Snapshot, viewer: Viewer) -> TandemAnswer {
+        overlaps::tandem(
+            s,
+            &self.time,
+            self.city.as_deref(),
+            self.organisation,
+            viewer,
+        )
+    }
+}
+
+/// Persons active at a funder and an applicant at the same time.
+pub struct ConflictCheck {
+    pub funder: NodeIndex,
+    pub applicant: NodeIndex,
+    pub time: TimeFilter,
+}
+
+impl GraphQuery for ConflictCheck {
+    type Answer = Conflicts;
+
+    fn parse(p: &mut Parser) -> Option<Self> {
+        let (funder, applicant) = (p.organisation("funder"), p.organisation("applicant"));
+        let time = p.time();
+        if funder.is_some() && funder == applicant {
+            p.problem("applicant", Problem::Same);
+            return None;
+        }
+        Some(ConflictCheck {
+            funder: funder?,
+            applicant: applicant?,
+            time,
+        })
+    }
+
+    fn run(&self, s: &Snapshot, viewer: Viewer) -> Conflicts {
+        funding::conflicts(s, self.funder, self.applicant, &self.time, viewer)
+    }
+}
