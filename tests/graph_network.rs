@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use common::graph::{close, list, not_found, refused, Fx};
 use common::TestApp;
+use knotenpunkt::domain::UserRole;
 use serde_json::{json, Value};
 
 struct Net {
@@ -127,16 +128,35 @@ fn graph_views(app: &TestApp) {
         .clone();
     assert_eq!(person["id"], Value::Null);
     assert_eq!(person["label"], Value::Null);
+    // The hidden person's key is numbered within this answer only (`p1`), not `n<index>`.
+    assert_eq!(person["key"], "p1", "{person}");
     let affiliation = list(&v["edges"])
         .iter()
         .find(|e| e["kind"] == "affiliation")
         .unwrap()
         .clone();
+    // Anonymous callers learn that someone is affiliated, not the role or the dates.
     assert_eq!(affiliation["id"], Value::Null, "{affiliation}");
-    assert_eq!(affiliation["role"], "member");
-    assert_eq!(affiliation["start"], "2018-01-01");
+    assert_eq!(affiliation["role"], Value::Null, "{affiliation}");
+    for field in ["start", "end"] {
+        assert!(affiliation.get(field).is_none(), "{field}: {affiliation}");
+    }
     let text = v.to_string();
     assert!(!text.contains(&p) && !text.contains("Verdeckte Person"));
+    assert!(!text.contains("2018-01-01"), "no role dates: {text}");
+    // A viewer sees the person, the role and its dates.
+    let viewer = app.token(UserRole::Viewer);
+    let (_, named, _, v) = g(&format!("focus={}&depth=2", n[1]), Some(&viewer));
+    assert!(named.contains(&p), "{v}");
+    let affiliation = list(&v["edges"])
+        .iter()
+        .find(|e| e["kind"] == "affiliation")
+        .unwrap()
+        .clone();
+    assert!(affiliation["id"].is_string(), "{affiliation}");
+    assert_eq!(affiliation["role"], "member");
+    assert_eq!(affiliation["start"], "2018-01-01");
+    assert_eq!(affiliation["end"], Value::Null, "open role: {affiliation}");
     // An editor sees the person.
     let (_, named, _, v) = g(&format!("focus={}&depth=2", n[1]), Some(editor));
     assert!(named.contains(&p), "{v}");

@@ -10,9 +10,11 @@ use common::graph::{
     iv, list, not_found, org_ref, refused, sorted, span, staff_fixture, texts, Fx,
 };
 use common::TestApp;
+use knotenpunkt::domain::UserRole;
 use serde_json::{json, Value};
 
-/// (organisation name, shared_persons, sorted overlaps) per other organisation, in order.
+/// (organisation name, shared_persons, sorted overlaps) per other organisation, in order,
+/// from a signed-in answer (anonymous answers have no `persons`).
 fn overlap_summary(v: &Value) -> Vec<(String, u64, Vec<String>)> {
     list(&v["overlaps"])
         .iter()
@@ -33,12 +35,31 @@ fn row(name: &str, n: u64, overlaps: &[Value]) -> (String, u64, Vec<String>) {
     (name.to_string(), n, texts(overlaps))
 }
 
+/// The answer for a signed-in `viewer`, after checking that the anonymous answer to the
+/// same question is that answer without any person: the same organisations and counts,
+/// no `persons` key.
+fn staff(app: &TestApp, path: &str, viewer: &str) -> Value {
+    let named = app.ok(path, Some(viewer));
+    let anonymous = app.ok(path, None);
+    let mut counts = named.clone();
+    for o in counts["overlaps"].as_array_mut().expect("overlaps") {
+        o.as_object_mut().expect("overlap").remove("persons");
+    }
+    assert_eq!(
+        anonymous, counts,
+        "{path}: anonymous callers get counts only"
+    );
+    named
+}
+
 fn staff_overlaps(app: &TestApp) {
     let fx = Fx::new(app);
     let s = staff_fixture(&fx);
+    let viewer = app.token(UserRole::Viewer);
+    let viewer = viewer.as_str();
     let path = format!("/api/v1/overlaps/staff?organisation={}", s.a);
 
-    let all = app.ok(&path, None);
+    let all = staff(app, &path, viewer);
     assert_eq!(
         all["organisation"],
         org_ref(&s.a, "Alpha Verein", "migrant_organisation", "Essen")
@@ -55,17 +76,31 @@ fn staff_overlaps(app: &TestApp) {
             row("Echo", 1, &[Value::Null]),
         ]
     );
-    // Anonymous callers count persons but get no names, and never a restricted id.
-    for o in list(&all["overlaps"]) {
-        for p in list(&o["persons"]) {
-            assert_eq!(p["person"], Value::Null, "{p}");
-        }
-    }
-    let text = all.to_string();
+    // Anonymous callers count persons but get no names, roles or dates, and never a
+    // restricted id.
+    let anonymous = app.ok(&path, None);
+    let counts: Vec<(String, u64)> = list(&anonymous["overlaps"])
+        .iter()
+        .map(|o| {
+            assert!(o.get("persons").is_none(), "{o}");
+            (
+                o["organisation"]["name"].as_str().unwrap().to_string(),
+                o["shared_persons"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        counts,
+        [("Bravo", 2), ("Charlie", 1), ("Delta", 1), ("Echo", 1)].map(|(n, c)| (n.to_string(), c))
+    );
+    let text = anonymous.to_string();
     assert!(
         !text.contains(&s.p1) && !text.contains("Person Eins"),
         "{text}"
     );
+    for hidden in ["board_member", "employee", "2017-01-01", "2019-12-31"] {
+        assert!(!text.contains(hidden), "{hidden}: {text}");
+    }
 
     // Year precision: an end in "2019" meets a start in "2019-12" but not one in "2020".
     let delta = &all["overlaps"][2]["persons"][0];
@@ -89,7 +124,7 @@ fn staff_overlaps(app: &TestApp) {
     assert_eq!(echo["overlap"], Value::Null);
 
     // Only persons who held both roles at once.
-    let concurrent = app.ok(&format!("{path}&concurrent=true"), None);
+    let concurrent = staff(app, &format!("{path}&concurrent=true"), viewer);
     assert_eq!(
         overlap_summary(&concurrent),
         vec![
@@ -131,31 +166,33 @@ fn staff_overlaps(app: &TestApp) {
 
     // Time filters keep only the roles that meet the window, on both sides.
     assert_eq!(
-        overlap_summary(&app.ok(&format!("{path}&as_of=2017"), None)),
+        overlap_summary(&staff(app, &format!("{path}&as_of=2017"), viewer)),
         vec![row("Bravo", 1, std::slice::from_ref(&p1_overlap))]
     );
     assert_eq!(
-        overlap_summary(&app.ok(&format!("{path}&from=2019&to=2019"), None)),
+        overlap_summary(&staff(app, &format!("{path}&from=2019&to=2019"), viewer)),
         vec![row("Delta", 1, std::slice::from_ref(&p4_overlap))]
     );
     assert_eq!(
-        overlap_summary(&app.ok(&format!("{path}&as_of=2030"), None)),
+        overlap_summary(&staff(app, &format!("{path}&as_of=2030"), viewer)),
         vec![]
     );
 
     // From Bravo's side: two persons shared with Alpha.
-    let from_bravo = app.ok(
+    let from_bravo = staff(
+        app,
         &format!("/api/v1/overlaps/staff?organisation={}", s.b),
-        None,
+        viewer,
     );
     assert_eq!(
         overlap_summary(&from_bravo),
         vec![row("Alpha Verein", 2, &[p1_overlap, Value::Null])]
     );
     for other in [&s.c, &s.d, &s.e] {
-        let v = app.ok(
+        let v = staff(
+            app,
             &format!("/api/v1/overlaps/staff?organisation={other}"),
-            None,
+            viewer,
         );
         assert_eq!(list(&v["overlaps"]).len(), 1, "{v}");
     }

@@ -6,6 +6,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::TestApp;
+use knotenpunkt::domain::UserRole;
 use serde_json::{json, Value};
 
 /// Runs each body on a seeded SQLite app and, if configured, a seeded PostgreSQL one.
@@ -67,10 +68,12 @@ fn span(role: &str, start: Option<&str>, end: Option<&str>) -> Value {
     json!({ "role": role, "start": start, "end": end })
 }
 
-/// The tandem rows as (self-organisation, employer, self role, employment, overlap,
-/// shared fields), in answer order, and the person names per row.
+/// The tandem rows of a signed-in answer (its `roles`) as (self-organisation, employer,
+/// self role, employment, overlap, shared fields), in answer order, and the person names
+/// per row.
 fn tandem_rows(v: &Value) -> (Vec<Value>, Vec<Value>) {
-    let rows = list(v)
+    let roles = list(&v["roles"]);
+    let rows = roles
         .iter()
         .map(|r| {
             json!([
@@ -83,11 +86,38 @@ fn tandem_rows(v: &Value) -> (Vec<Value>, Vec<Value>) {
             ])
         })
         .collect();
-    let persons = list(v)
-        .iter()
-        .map(|r| r["person"]["name"].clone())
-        .collect();
+    let persons = roles.iter().map(|r| r["person"]["name"].clone()).collect();
     (rows, persons)
+}
+
+/// The counts every caller gets: (self-organisation, employer, persons) per pair in answer
+/// order, and (city, persons) per city.
+fn tandem_counts(v: &Value) -> (Vec<Value>, Vec<Value>) {
+    let pairs = list(&v["pairs"])
+        .iter()
+        .map(|p| {
+            json!([
+                p["self_organisation"]["id"],
+                p["employer"]["id"],
+                p["persons"]
+            ])
+        })
+        .collect();
+    let cities = list(&v["cities"])
+        .iter()
+        .map(|c| json!([c["city"], c["persons"]]))
+        .collect();
+    (pairs, cities)
+}
+
+/// The anonymous answer to `path`: counts only (no `roles`), the same as a viewer's.
+fn anonymous_tandem(app: &TestApp, path: &str, viewer: &str) -> Value {
+    let anonymous = app.ok(path, None);
+    assert!(anonymous.get("roles").is_none(), "{path}: {anonymous}");
+    let named = app.ok(path, Some(viewer));
+    assert!(named["roles"].is_array(), "{path}: {named}");
+    assert_eq!(tandem_counts(&anonymous), tandem_counts(&named), "{path}");
+    anonymous
 }
 
 fn tandem(app: &TestApp) {
@@ -140,7 +170,7 @@ fn tandem(app: &TestApp) {
             drom_row.clone(),
             drom_row.clone(),
             jugendamt_row.clone(),
-            welfare_row
+            welfare_row.clone()
         ],
         "{named}"
     );
@@ -151,17 +181,35 @@ fn tandem(app: &TestApp) {
     );
     assert_eq!(persons[2], "Vorstand Romano Than (Jugendamt)");
     assert_eq!(persons[3], "Vorstand Romano Than (interviewt)");
-    assert_eq!(named[0]["self_organisation"]["name"], "Romano Drom e.V.");
-    assert_eq!(named[2]["employer"]["name"], "Jugendamt Dortmund");
-    assert_eq!(named[2]["employer"]["kind"], "municipal_unit");
+    let roles = &named["roles"];
+    assert_eq!(roles[0]["self_organisation"]["name"], "Romano Drom e.V.");
+    assert_eq!(roles[2]["employer"]["name"], "Jugendamt Dortmund");
+    assert_eq!(roles[2]["employer"]["kind"], "municipal_unit");
+    // A viewer sees the same rows.
+    let viewer = app.token(UserRole::Viewer);
+    assert_eq!(
+        tandem_rows(&app.ok("/api/v1/tandem", Some(&viewer))),
+        (rows, persons)
+    );
 
-    // Anonymously: the same rows, no person named, no person id anywhere.
-    let anonymous = app.ok("/api/v1/tandem", None);
-    let (rows_anon, persons_anon) = tandem_rows(&anonymous);
-    assert_eq!(rows_anon, rows);
-    assert!(persons_anon.iter().all(Value::is_null), "{anonymous}");
-    assert!(list(&anonymous).iter().all(|r| r["person"].is_null()));
-    let person_ids: Vec<String> = list(&named)
+    // The counts, for everyone: distinct persons per pair (most first) and per city.
+    let pairs = vec![
+        json!([drom, qm, 2]),
+        json!([than, jugendamt, 1]),
+        json!([than, welfare, 1]),
+    ];
+    let cities = vec![json!(["Dortmund", 2]), json!(["Hagen", 2])];
+    assert_eq!(tandem_counts(&named), (pairs.clone(), cities.clone()));
+    assert_eq!(
+        named["pairs"][0]["self_organisation"]["name"],
+        "Romano Drom e.V."
+    );
+    assert_eq!(named["pairs"][1]["employer"]["kind"], "municipal_unit");
+
+    // Anonymously: the same counts, no roles, no person named, no person id anywhere.
+    let anonymous = anonymous_tandem(app, "/api/v1/tandem", &viewer);
+    assert_eq!(tandem_counts(&anonymous), (pairs, cities));
+    let person_ids: Vec<String> = list(&named["roles"])
         .iter()
         .map(|r| r["person"]["id"].as_str().unwrap().to_string())
         .collect();
@@ -170,16 +218,47 @@ fn tandem(app: &TestApp) {
         assert!(!text.contains(id.as_str()), "{id} in {text}");
     }
     assert!(!text.contains("Co-Vorsitz") && !text.contains("Vorstand"));
+    for hidden in [
+        "co_chair",
+        "board_member",
+        "employee",
+        "2019-01-01",
+        "mediation",
+    ] {
+        assert!(!text.contains(hidden), "{hidden} in {text}");
+    }
 
     // By city.
-    let hagen = tandem_rows(&app.ok("/api/v1/tandem?city=Hagen", None)).0;
+    let hagen = tandem_rows(&app.ok("/api/v1/tandem?city=Hagen", Some(&viewer))).0;
     assert_eq!(hagen, vec![drom_row.clone(), drom_row]);
-    let dortmund = tandem_rows(&app.ok("/api/v1/tandem?city=dortmund", None)).0;
+    assert_eq!(
+        tandem_counts(&anonymous_tandem(app, "/api/v1/tandem?city=Hagen", &viewer)),
+        (vec![json!([drom, qm, 2])], vec![json!(["Hagen", 2])])
+    );
+    let dortmund = tandem_rows(&app.ok("/api/v1/tandem?city=dortmund", Some(&viewer))).0;
     assert_eq!(dortmund.len(), 2);
     assert_eq!(dortmund[0], jugendamt_row);
-    let at_jugendamt =
-        tandem_rows(&app.ok(&format!("/api/v1/tandem?organisation={jugendamt}"), None)).0;
+    assert_eq!(
+        tandem_counts(&anonymous_tandem(
+            app,
+            "/api/v1/tandem?city=dortmund",
+            &viewer
+        )),
+        (
+            vec![json!([than, jugendamt, 1]), json!([than, welfare, 1])],
+            vec![json!(["Dortmund", 2])]
+        )
+    );
+    let at = format!("/api/v1/tandem?organisation={jugendamt}");
+    let at_jugendamt = tandem_rows(&app.ok(&at, Some(&viewer))).0;
     assert_eq!(at_jugendamt, vec![jugendamt_row]);
+    assert_eq!(
+        tandem_counts(&anonymous_tandem(app, &at, &viewer)),
+        (
+            vec![json!([than, jugendamt, 1])],
+            vec![json!(["Dortmund", 1])]
+        )
+    );
 }
 
 fn romano_than_and_dortmund(app: &TestApp) {

@@ -6,6 +6,7 @@ mod common;
 
 use common::graph::{iv, list, not_found, org_ref, refused, span, Fx};
 use common::TestApp;
+use knotenpunkt::domain::UserRole;
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------------------
@@ -60,61 +61,107 @@ fn tandem(app: &TestApp) {
     );
     fx.role_in(&t3, &qm, "employee", None, None, &["social_counselling"]);
 
+    let phen_ref = org_ref(&phen, "Romani Phen", "roma_self_organisation", "Essen");
+    let amt_ref = org_ref(&amt, "Jugendamt Essen", "municipal_unit", "Essen");
+    let drom_ref = org_ref(&drom, "Romano Drom", "roma_self_organisation", "Hagen");
+    let qm_ref = org_ref(&qm, "Quartiersmanagement Hagen", "municipal_unit", "Hagen");
+    // The rows a signed-in caller gets under `roles`.
     let essen = json!({
-        "person": null,
-        "self_organisation": org_ref(&phen, "Romani Phen", "roma_self_organisation", "Essen"),
+        "person": {"id": t1, "name": "Tandem Eins"},
+        "self_organisation": phen_ref,
         "self_role": span("board_member", Some("2018-01-01"), Some("2022-12-31")),
-        "employer": org_ref(&amt, "Jugendamt Essen", "municipal_unit", "Essen"),
+        "employer": amt_ref,
         "employment": span("employee", Some("2020-01-01"), None),
         "overlap": iv(Some("2020-01-01"), Some("2022-12-31")),
         "shared_fields": ["youth", "mediation"],
     });
     let hagen = json!({
-        "person": null,
-        "self_organisation": org_ref(&drom, "Romano Drom", "roma_self_organisation", "Hagen"),
+        "person": {"id": t3, "name": "Tandem Drei"},
+        "self_organisation": drom_ref,
         "self_role": span("co_chair", Some("2019-01-01"), Some("2024-12-31")),
-        "employer": org_ref(&qm, "Quartiersmanagement Hagen", "municipal_unit", "Hagen"),
+        "employer": qm_ref,
         "employment": span("employee", None, None),
         "overlap": iv(Some("2019-01-01"), Some("2024-12-31")),
         "shared_fields": ["social_counselling"],
     });
+    // The counts everyone gets: one person per pair and per city.
+    let essen_pair = json!({"self_organisation": phen_ref, "employer": amt_ref, "persons": 1});
+    let hagen_pair = json!({"self_organisation": drom_ref, "employer": qm_ref, "persons": 1});
+    let essen_city = json!({"city": "Essen", "persons": 1});
+    let hagen_city = json!({"city": "Hagen", "persons": 1});
+    let viewer = app.token(UserRole::Viewer);
+    // The anonymous answer has the counts only; a viewer's adds the rows.
+    let check = |query: &str, pairs: &[&Value], cities: &[&Value], roles: &[&Value]| {
+        let path = format!("/api/v1/tandem{query}");
+        let counts = json!({"pairs": pairs, "cities": cities});
+        assert_eq!(app.ok(&path, None), counts, "{path} anonymously");
+        let mut named = counts;
+        named["roles"] = json!(roles);
+        assert_eq!(app.ok(&path, Some(&viewer)), named, "{path} for a viewer");
+    };
+
     // Sorted by self-organisation name: "Romani Phen" < "Romano Drom".
+    check(
+        "",
+        &[&essen_pair, &hagen_pair],
+        &[&essen_city, &hagen_city],
+        &[&essen, &hagen],
+    );
     let all = app.ok("/api/v1/tandem", None);
-    assert_eq!(all, json!([essen, hagen]));
     let text = all.to_string();
     for secret in [t1.as_str(), t3.as_str(), "Tandem Eins", "Tandem Drei"] {
         assert!(!text.contains(secret), "{secret} in {text}");
     }
+    for detail in [
+        "board_member",
+        "co_chair",
+        "employee",
+        "2020-01-01",
+        "youth",
+    ] {
+        assert!(!text.contains(detail), "{detail} in {text}");
+    }
 
     let editor = fx.editor.as_str();
     let named = app.ok("/api/v1/tandem", Some(editor));
-    assert_eq!(named[0]["person"], json!({"id": t1, "name": "Tandem Eins"}));
-    assert_eq!(named[1]["person"], json!({"id": t3, "name": "Tandem Drei"}));
+    assert_eq!(
+        named["roles"][0]["person"],
+        json!({"id": t1, "name": "Tandem Eins"})
+    );
+    assert_eq!(
+        named["roles"][1]["person"],
+        json!({"id": t3, "name": "Tandem Drei"})
+    );
 
-    assert_eq!(app.ok("/api/v1/tandem?city=essen", None), json!([essen]));
-    assert_eq!(app.ok("/api/v1/tandem?city=Hagen", None), json!([hagen]));
-    assert_eq!(app.ok("/api/v1/tandem?city=Bochum", None), json!([]));
-    assert_eq!(
-        app.ok(&format!("/api/v1/tandem?organisation={amt}"), None),
-        json!([essen])
+    check("?city=essen", &[&essen_pair], &[&essen_city], &[&essen]);
+    check("?city=Hagen", &[&hagen_pair], &[&hagen_city], &[&hagen]);
+    check("?city=Bochum", &[], &[], &[]);
+    check(
+        &format!("?organisation={amt}"),
+        &[&essen_pair],
+        &[&essen_city],
+        &[&essen],
     );
-    assert_eq!(
-        app.ok(&format!("/api/v1/tandem?organisation={qm}"), None),
-        json!([hagen])
+    check(
+        &format!("?organisation={qm}"),
+        &[&hagen_pair],
+        &[&hagen_city],
+        &[&hagen],
     );
-    assert_eq!(
-        app.ok(&format!("/api/v1/tandem?organisation={stiftung}"), None),
-        json!([])
-    );
+    check(&format!("?organisation={stiftung}"), &[], &[], &[]);
     // In 2019 T1 is not yet employed; in 2023–2024 no longer on the board.
-    assert_eq!(app.ok("/api/v1/tandem?as_of=2019", None), json!([hagen]));
-    assert_eq!(
-        app.ok("/api/v1/tandem?from=2023&to=2024", None),
-        json!([hagen])
+    check("?as_of=2019", &[&hagen_pair], &[&hagen_city], &[&hagen]);
+    check(
+        "?from=2023&to=2024",
+        &[&hagen_pair],
+        &[&hagen_city],
+        &[&hagen],
     );
-    assert_eq!(
-        app.ok("/api/v1/tandem?as_of=2021-06-30", None),
-        json!([essen, hagen])
+    check(
+        "?as_of=2021-06-30",
+        &[&essen_pair, &hagen_pair],
+        &[&essen_city, &hagen_city],
+        &[&essen, &hagen],
     );
 
     refused(app, "/api/v1/tandem?to=2019-02-30", "to");
@@ -151,35 +198,63 @@ fn conflicts(app: &TestApp) {
             "overlap": iv(Some("2019-01-01"), Some("2020-12-31")),
         })
     };
+    let viewer = app.token(UserRole::Viewer);
+    // Anonymous callers get the number of persons only; a viewer's answer adds the list.
+    let check = |path: &str, conflicts: Value| -> Value {
+        let n = list(&conflicts).len();
+        let anonymous = app.ok(path, None);
+        assert_eq!(anonymous, json!({ "persons": n }), "{path} anonymously");
+        let named = app.ok(path, Some(&viewer));
+        assert_eq!(
+            named,
+            json!({ "persons": n, "conflicts": conflicts }),
+            "{path} for a viewer"
+        );
+        named
+    };
+    let k1_named = json!({"id": k1, "name": "Konflikt Eins"});
     let path = format!("/api/v1/conflicts?funder={f}&applicant={a}");
+    check(&path, json!([k1_conflict(k1_named.clone())]));
     let v = app.ok(&path, None);
-    assert_eq!(v, json!([k1_conflict(Value::Null)]));
-    assert!(!v.to_string().contains(&k1));
+    assert_eq!(v, json!({"persons": 1}));
+    let text = v.to_string();
+    for secret in [
+        k1.as_str(),
+        "Konflikt Eins",
+        "board_member",
+        "chair",
+        "2019-01-01",
+    ] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
     assert_eq!(
         app.ok(&path, Some(&fx.editor)),
-        json!([k1_conflict(json!({"id": k1, "name": "Konflikt Eins"}))])
+        json!({"persons": 1, "conflicts": [k1_conflict(k1_named.clone())]})
     );
-    assert_eq!(app.ok(&format!("{path}&as_of=2016"), None), json!([]));
-    assert_eq!(
-        app.ok(&format!("{path}&as_of=2020"), None),
-        json!([k1_conflict(Value::Null)])
+    check(&format!("{path}&as_of=2016"), json!([]));
+    check(
+        &format!("{path}&as_of=2020"),
+        json!([k1_conflict(k1_named)]),
     );
-    assert_eq!(
-        app.ok(&format!("/api/v1/conflicts?funder={f}&applicant={b}"), None),
+    check(
+        &format!("/api/v1/conflicts?funder={f}&applicant={b}"),
         json!([{
-            "person": null,
+            "person": {"id": k3, "name": "Konflikt Drei"},
             "at_funder": span("board_member", Some("2015-01-01"), None),
             "at_applicant": span("member", Some("2016-01-01"), Some("2016-12-31")),
             "overlap": iv(Some("2016-01-01"), Some("2016-12-31")),
-        }])
+        }]),
     );
     // The other way round: K1 chairs A while on the funder's board.
-    let back = app.ok(&format!("/api/v1/conflicts?funder={a}&applicant={f}"), None);
-    assert_eq!(list(&back).len(), 1, "{back}");
+    let back_path = format!("/api/v1/conflicts?funder={a}&applicant={f}");
+    assert_eq!(app.ok(&back_path, None), json!({"persons": 1}));
+    let back = app.ok(&back_path, Some(&viewer));
+    assert_eq!(list(&back["conflicts"]).len(), 1, "{back}");
     assert_eq!(
-        back[0]["overlap"],
+        back["conflicts"][0]["overlap"],
         iv(Some("2019-01-01"), Some("2020-12-31"))
     );
+    assert_eq!(back["conflicts"][0]["person"]["id"], k1.as_str());
 
     refused(app, &format!("{path}&as_of=2019-13"), "as_of");
     refused(app, &format!("/api/v1/conflicts?funder={f}"), "applicant");

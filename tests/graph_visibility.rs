@@ -5,6 +5,7 @@ mod common;
 
 use common::graph::{list, names, not_found, staff_fixture, Fx};
 use common::TestApp;
+use knotenpunkt::domain::UserRole;
 use rocket::http::Status;
 use serde_json::{json, Value};
 
@@ -48,30 +49,58 @@ fn restricted_never_named(app: &TestApp) {
             "{path}: {text}"
         );
     }
-    // Counted, not named.
+    // Counted, not named: anonymous answers carry counts, no person list at all.
     let staff = app.ok(&paths[0], None);
     assert_eq!(staff["overlaps"][0]["shared_persons"], 2);
+    assert!(staff["overlaps"][0].get("persons").is_none(), "{staff}");
+    let tandem = app.ok("/api/v1/tandem", None);
+    assert!(tandem.get("roles").is_none(), "{tandem}");
+    assert_eq!(tandem["pairs"][0]["persons"], 2, "{tandem}");
     assert_eq!(
-        staff["overlaps"][0]["persons"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p["person"].clone())
-            .collect::<Vec<_>>(),
-        [Value::Null, Value::Null]
+        tandem["cities"],
+        json!([{"city": "Gelsenkirchen", "persons": 2}])
     );
-    assert_eq!(list(&app.ok("/api/v1/tandem", None)).len(), 2);
-    assert_eq!(list(&app.ok(&paths[12], None)).len(), 1);
-    // The path S – R – F runs through the hidden person.
+    let conflicts = app.ok(&paths[12], None);
+    assert_eq!(conflicts, json!({"persons": 1}));
+    // The path S – R – F runs through the hidden person: a node without id or label and
+    // edges without id, role or dates.
     let path = app.ok(&paths[8], None);
     assert_eq!(list(&path["nodes"]).len(), 3);
     assert_eq!(path["nodes"][1]["type"], "person");
     assert_eq!(path["nodes"][1]["id"], Value::Null);
-    // The person is the most central node: listed without a name.
+    assert_eq!(path["nodes"][1]["label"], Value::Null);
+    for e in list(&path["edges"]) {
+        assert_eq!((&e["id"], &e["role"]), (&Value::Null, &Value::Null), "{e}");
+        assert!(e.get("start").is_none() && e.get("end").is_none(), "{e}");
+    }
+    // Anonymous centrality ranks organisations only.
     let central = app.ok(&paths[11], None);
-    assert_eq!(central["items"][0]["node"]["type"], "person");
-    assert_eq!(central["items"][0]["node"]["label"], Value::Null);
+    assert!(!list(&central["items"]).is_empty(), "{central}");
+    for item in list(&central["items"]) {
+        assert_eq!(item["node"]["type"], "organisation", "{central}");
+    }
 
+    // Signed-in callers see the names, and every person row.
+    let viewer = app.token(UserRole::Viewer);
+    let staff = app.ok(&paths[0], Some(&viewer));
+    let mut shared: Vec<&str> = list(&staff["overlaps"][0]["persons"])
+        .iter()
+        .map(|p| p["person"]["name"].as_str().unwrap())
+        .collect();
+    shared.sort();
+    assert_eq!(shared, ["Geheime Person", "Offene Person"]);
+    assert_eq!(
+        list(&app.ok("/api/v1/tandem", Some(&viewer))["roles"]).len(),
+        2
+    );
+    assert_eq!(
+        list(&app.ok(&paths[12], Some(&viewer))["conflicts"]).len(),
+        1
+    );
+    // The person is the most central node.
+    let central = app.ok(&paths[11], Some(&viewer));
+    assert_eq!(central["items"][0]["node"]["type"], "person");
+    assert_eq!(central["items"][0]["node"]["label"], "Geheime Person");
     // Signed-in callers see the names.
     let editor = fx.editor.as_str();
     for path in [&paths[0], &paths[2], &paths[8], &paths[11], &paths[12]] {

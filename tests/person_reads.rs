@@ -120,13 +120,44 @@ fn graph_answers_that_name_persons_are_logged(app: &TestApp) {
     let fx = fixture(app);
     let (status, tandem) = app.get("/api/v1/tandem?city=Dortmund", None);
     assert_eq!(status, Status::Ok);
-    assert_eq!(tandem.as_array().map(Vec::len), Some(1), "{tandem}");
+    // Anonymously: one pair with one person, counted, nobody named.
+    assert_eq!(
+        tandem["pairs"].as_array().map(Vec::len),
+        Some(1),
+        "{tandem}"
+    );
+    assert_eq!(tandem["pairs"][0]["persons"], 1, "{tandem}");
+    assert!(tandem.get("roles").is_none(), "{tandem}");
     assert!(reads(app).is_empty(), "anonymous answers name no one");
     let viewer = app.token(UserRole::Viewer);
-    let (status, _) = app.get("/api/v1/tandem?city=Dortmund", Some(&viewer));
+    let (status, named) = app.get("/api/v1/tandem?city=Dortmund", Some(&viewer));
     assert_eq!(status, Status::Ok);
+    assert_eq!(named["roles"].as_array().map(Vec::len), Some(1), "{named}");
     assert_eq!(persons_read(app), vec![fx.restricted.clone()]);
     assert_eq!(reads(app)[0].2, "/api/v1/tandem?city=Dortmund");
+
+    // Answers with counts only log nothing, even for a signed-in caller.
+    let before = reads(app).len();
+    let (status, _) = app.get("/api/v1/overlaps/staff/pairs", Some(&viewer));
+    assert_eq!(status, Status::Ok);
+    assert_eq!(reads(app).len(), before, "counts name no one");
+
+    // A network around the association shows both persons to a viewer: both are logged.
+    let around = format!("/api/v1/graph?focus={}", fx.verein);
+    let (status, _) = app.get(&around, None);
+    assert_eq!(status, Status::Ok);
+    assert_eq!(reads(app).len(), before, "anonymous graph: no log");
+    let (status, _) = app.get(&around, Some(&viewer));
+    assert_eq!(status, Status::Ok);
+    let via_graph: Vec<String> = reads(app)
+        .into_iter()
+        .filter(|(_, _, via)| *via == around)
+        .map(|(_, p, _)| p)
+        .collect();
+    assert_eq!(
+        sorted(via_graph),
+        sorted(vec![fx.restricted.clone(), fx.public.clone()])
+    );
 }
 
 fn pages_and_csv_downloads_are_logged(app: &TestApp) {
@@ -251,6 +282,8 @@ fn admins_read_the_log_and_nothing_else_changes(app: &TestApp) {
     assert_eq!(TestApp::error_fields(&bad), ["limit"]);
     let entries = log.as_array().expect("list");
     assert_eq!(entries.len(), 1, "{log}");
+    // Reading the log names no person: the id in the path is not a read.
+    assert_eq!(reads(app).len(), 1, "{:?}", reads(app));
     assert!(entries[0]["user"].as_str().unwrap().starts_with("viewer-"));
     assert_eq!(
         entries[0]["via"],
