@@ -3,7 +3,7 @@ use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
 
 use crate::api::person_reads::ServedTo;
-use crate::app::Db;
+use crate::db::Db;
 use crate::service::{tokens, Caller};
 
 #[rocket::async_trait]

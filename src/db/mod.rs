@@ -1,6 +1,8 @@
 //! Database access for both backends: one connection enum, one pool, embedded migrations.
+mod handle;
 mod pool;
 
+pub use handle::Db;
 pub use pool::{connect_pool, Backend, DbConn, MultiBackend, Pool};
 
 use diesel::prelude::*;

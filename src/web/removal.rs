@@ -5,8 +5,7 @@ use rocket::response::Redirect;
 
 use super::auth::check_csrf;
 use super::{fail, render, Chrome, HtmlError, Page};
-use crate::app::Db;
-use crate::db::DbConn;
+use crate::db::{Db, DbConn};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::service::{crud, Caller, Resource};
@@ -204,7 +203,7 @@ macro_rules! removal_routes {
             use rocket::response::Redirect;
             use rocket::{get, post, routes, Route, State};
 
-            use crate::app::Db;
+            use crate::db::Db;
             use crate::web::organisations::CsrfOnly;
             use crate::web::removal::{confirm, delete_or_restore};
             use crate::web::{Chrome, HtmlError, Page};

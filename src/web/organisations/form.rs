@@ -2,8 +2,7 @@
 //! fields that pick an organisation by name without JavaScript.
 use rocket::form::FromForm;
 
-use crate::app::Db;
-use crate::db::DbConn;
+use crate::db::{Db, DbConn};
 use crate::domain::*;
 use crate::service::{crud, ListQuery};
 use crate::web::forms::FieldErrors;

@@ -6,8 +6,7 @@ use askama::Template;
 use rocket::{get, State};
 
 use super::{graph_facts, GraphHandle};
-use crate::app::Db;
-use crate::db::DbConn;
+use crate::db::{Db, DbConn};
 use crate::domain::*;
 use crate::error::Result;
 use crate::graph::{dependencies::Dependency, overlaps::StaffOverlap, Viewer};

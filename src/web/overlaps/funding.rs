@@ -6,7 +6,7 @@ use rocket::{get, State};
 
 use super::table::{self, Cell, Table};
 use super::{finish, viewer, Answer, Found, Inputs, Params};
-use crate::app::Db;
+use crate::db::Db;
 use crate::graph::dependencies::{self as graph_deps, Dependency};
 use crate::graph::funding::{self as graph_funding, GrantRef};
 use crate::graph::{GraphState, OrgRef, Viewer};

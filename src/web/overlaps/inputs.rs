@@ -2,7 +2,7 @@
 use petgraph::graph::NodeIndex;
 
 use super::Params;
-use crate::app::Db;
+use crate::db::Db;
 use crate::error::Error;
 use crate::graph::{Snapshot, TimeFilter};
 use crate::web::forms::{german_to_iso, FieldErrors};

@@ -5,7 +5,7 @@ use rocket::{get, State};
 
 use super::table::{self, Cell, Table};
 use super::{finish, viewer, Answer, Found, Inputs, Params};
-use crate::app::Db;
+use crate::db::Db;
 use crate::graph::{overlaps, GraphState, OrgRef};
 use crate::web::{fail, Chrome};
 
