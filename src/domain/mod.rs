@@ -1,4 +1,5 @@
 //! The domain model: plain data, validation rules, no database and no HTTP.
+pub mod caller;
 pub mod enums;
 pub mod links;
 pub mod organisation;
@@ -6,6 +7,7 @@ pub mod partial_date;
 pub mod person;
 pub mod source;
 
+pub use caller::{Caller, UserInfo};
 pub use enums::*;
 pub use links::{Affiliation, Funding, Relation};
 pub use organisation::Organisation;

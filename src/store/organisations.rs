@@ -1,13 +1,12 @@
 //! Organisations: row mapping, filters, duplicate check and cascading soft delete.
 use diesel::prelude::*;
 
-use super::{date, list, parse, parse_opt, refs};
+use super::{date, list, parse, parse_opt, refs, ListQuery, Page, Resource};
 use crate::db::{lower, lower_opt, DbConn, MultiBackend};
 use crate::domain::enums::join_list;
 use crate::domain::*;
 use crate::error::{Error, FieldError, Result};
 use crate::schema::{affiliations, fundings, organisations, relations};
-use crate::service::{Caller, ListQuery, Page, Resource};
 
 #[derive(Queryable, Insertable, AsChangeset, Selectable)]
 #[diesel(table_name = organisations, treat_none_as_null = true)]

@@ -1,12 +1,11 @@
 //! Sources that records cite.
 use diesel::prelude::*;
 
-use super::date;
+use super::{date, ListQuery, Page, Resource};
 use crate::db::{lower, DbConn, MultiBackend};
 use crate::domain::*;
 use crate::error::{Error, FieldError, Result};
 use crate::schema::sources;
-use crate::service::{Caller, ListQuery, Page, Resource};
 
 #[derive(Queryable, Insertable, AsChangeset)]
 #[diesel(table_name = sources, treat_none_as_null = true)]
