@@ -112,12 +112,10 @@ fn umbrella_choices(conn: &mut DbConn) -> Result<Vec<(String, String)>> {
     ] {
         let q = ListQuery {
             kind: Some(kind.as_str().into()),
-            limit: Some(500),
             ..ListQuery::default()
         };
         out.extend(
-            crud::list::<Organisation>(conn, &crate::service::Caller::System, &q)?
-                .items
+            crud::list_all::<Organisation>(conn, &crate::service::Caller::System, &q)?
                 .into_iter()
                 .map(|r| (r.id, r.data.name)),
         );
@@ -150,22 +148,7 @@ async fn form_page(
     errors: FieldErrors,
     duplicate: Option<(String, String)>,
 ) -> Page {
-    let names = db
-        .run(|c| {
-            let q = ListQuery {
-                limit: Some(500),
-                ..ListQuery::default()
-            };
-            Ok(
-                crud::list::<Organisation>(c, &crate::service::Caller::System, &q)?
-                    .items
-                    .into_iter()
-                    .map(|r| r.data.name)
-                    .collect(),
-            )
-        })
-        .await
-        .unwrap_or_default();
+    let names = form::organisation_names(db).await;
     render(&FormView {
         chrome,
         action,

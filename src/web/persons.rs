@@ -181,10 +181,9 @@ fn load_profile(
     let record = load_person(conn, caller, id)?;
     let query = ListQuery {
         person: Some(id.to_string()),
-        limit: Some(ListQuery::MAX_LIMIT),
         ..ListQuery::default()
     };
-    let affiliations = crud::list::<Affiliation>(conn, caller, &query)?.items;
+    let affiliations = crud::list_all::<Affiliation>(conn, caller, &query)?;
     let mut organisations: HashMap<String, (String, OrgKind)> = HashMap::new();
     let mut roles = Vec::new();
     for a in affiliations {
