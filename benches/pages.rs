@@ -17,7 +17,7 @@ fn seeded_client(dir: &tempfile::TempDir) -> Client {
     let client = Client::tracked(rocket).expect("client");
     let mut conn = client
         .rocket()
-        .state::<knotenpunkt::app::Db>()
+        .state::<knotenpunkt::db::Db>()
         .expect("db")
         .conn()
         .expect("conn");

@@ -9,7 +9,7 @@ use rocket::http::Method;
 use rocket::{Build, Rocket};
 use serde::Deserialize;
 
-use crate::db::{self, Backend, DbConn, Pool};
+use crate::db::{self, Db};
 use crate::error::{Error, Result};
 use crate::graph::GraphState;
 
@@ -56,42 +56,10 @@ impl Settings {
     }
 }
 
-/// The pool in Rocket state; `run` moves blocking database work off the async workers.
-pub struct Db {
-    pool: Pool,
-    pub backend: Backend,
-}
-
-impl Db {
-    pub fn connect(settings: &Settings) -> Result<Db> {
-        let (pool, backend) = db::connect_pool(&settings.database_url, settings.pool_size)?;
-        Ok(Db { pool, backend })
-    }
-
-    /// A pooled connection for blocking code (CLI, tests, start-up).
-    pub fn conn(&self) -> Result<db::PooledConn> {
-        Ok(self.pool.get()?)
-    }
-
-    pub async fn run<F, T>(&self, work: F) -> Result<T>
-    where
-        F: FnOnce(&mut DbConn) -> Result<T> + Send + 'static,
-        T: Send + 'static,
-    {
-        let pool = self.pool.clone();
-        rocket::tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get()?;
-            work(&mut conn)
-        })
-        .await
-        .map_err(|e| Error::Internal(format!("database task failed: {e}")))?
-    }
-}
-
 /// Connects, migrates, seeds an empty database if configured, and prepares the routes.
 pub fn build(figment: Figment) -> Result<Rocket<Build>> {
     let settings = Settings::from_figment(&figment)?;
-    let db = Db::connect(&settings)?;
+    let db = Db::connect(&settings.database_url, settings.pool_size)?;
     {
         let mut conn = db.conn()?;
         db::migrate(&mut conn)?;
@@ -101,7 +69,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>> {
         }
     }
     let figment = crate::secret::ensure_secret_key(figment, &settings)?;
-    let graph = GraphState::start(db.pool.clone())?;
+    let graph = GraphState::start(db.pool().clone())?;
     let rocket = rocket::custom(figment)
         .manage(db)
         .manage(graph)

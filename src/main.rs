@@ -2,7 +2,8 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use knotenpunkt::app::{self, Db, Settings};
+use knotenpunkt::app::{self, Settings};
+use knotenpunkt::db::Db;
 use knotenpunkt::domain::UserRole;
 use knotenpunkt::error::{Error, Result};
 use knotenpunkt::service::tokens;
@@ -117,7 +118,7 @@ fn serve() -> Result<()> {
 /// Connects and migrates, runs `work`, prints its message.
 fn with_db(work: impl FnOnce(&mut db::DbConn) -> Result<String>) -> Result<()> {
     let settings = Settings::from_figment(&Settings::figment())?;
-    let pool = Db::connect(&settings)?;
+    let pool = Db::connect(&settings.database_url, settings.pool_size)?;
     let mut conn = pool.conn()?;
     db::migrate(&mut conn)?;
     println!("{}", work(&mut conn)?);

@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use knotenpunkt::app::Db;
+use knotenpunkt::db::Db;
 use knotenpunkt::domain::UserRole;
 use knotenpunkt::service::tokens;
 use serde_json::json;

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::PgConnection;
-use knotenpunkt::app::Db;
+use knotenpunkt::db::Db;
 use knotenpunkt::domain::UserRole;
 use knotenpunkt::service::tokens;
 use rocket::http::{ContentType, Header, Status};

@@ -2,7 +2,7 @@
 use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
 
-use crate::app::Db;
+use crate::db::Db;
 use crate::http::ServedTo;
 use crate::service::{tokens, Caller};
 

@@ -2,7 +2,7 @@
 use rocket::serde::json::Json;
 use rocket::{get, routes, Route, State};
 
-use crate::app::Db;
+use crate::db::Db;
 use crate::domain::Disclosure;
 use crate::error::Error;
 use crate::http::Shown;

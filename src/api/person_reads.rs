@@ -4,7 +4,7 @@ use rocket::serde::json::Json;
 use rocket::{get, routes, Route, State};
 
 use crate::api::resources::ListParams;
-use crate::app::Db;
+use crate::db::Db;
 use crate::error::Error;
 use crate::service::reads::{self, PersonRead};
 use crate::service::Caller;

@@ -73,7 +73,7 @@ macro_rules! resource_routes {
             use rocket::{delete, get, post, put, routes, Route, State};
 
             use crate::api::resources::ListParams;
-            use crate::app::Db;
+            use crate::db::Db;
             use crate::domain::{Disclosure, Record, UserRole};
             use crate::error::Error;
             use crate::http::Shown;

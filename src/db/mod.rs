@@ -1,6 +1,10 @@
 //! Database access for both backends: one connection enum, one pool, embedded migrations.
+mod functions;
+mod handle;
 mod pool;
 
+pub use functions::{lower, lower_opt};
+pub use handle::Db;
 pub use pool::{connect_pool, Backend, DbConn, MultiBackend, Pool};
 
 use diesel::prelude::*;

@@ -64,13 +64,7 @@ impl ManageConnection for Manager {
                     SqliteConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
                 c.batch_execute(SQLITE_PRAGMAS)
                     .map_err(r2d2::Error::QueryError)?;
-                // SQLite's own lower() folds ASCII only; searches and duplicate checks
-                // need "Ömer" = "ömer" as on PostgreSQL.
-                crate::store::organisations::lower_opt_utils::register_impl(
-                    &mut c,
-                    |text: Option<String>| text.map(|t| t.to_lowercase()),
-                )
-                .map_err(r2d2::Error::QueryError)?;
+                super::functions::register_sqlite(&mut c).map_err(r2d2::Error::QueryError)?;
                 Ok(DbConn::Sqlite(c))
             }
             Backend::Postgres => PgConnection::establish(&self.url)

@@ -1,4 +1,5 @@
 //! The domain model: plain data, validation rules, no database and no HTTP.
+pub mod caller;
 pub mod disclosure;
 pub mod enums;
 pub mod links;
@@ -7,6 +8,7 @@ pub mod partial_date;
 pub mod person;
 pub mod source;
 
+pub use caller::{Caller, UserInfo};
 pub use disclosure::{Disclosure, ShowsPerson};
 pub use enums::*;
 pub use links::{Affiliation, Funding, Relation};

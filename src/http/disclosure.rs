@@ -12,7 +12,7 @@ use rocket::request::Request;
 use rocket::response::{self, Responder};
 use rocket::Response;
 
-use crate::app::Db;
+use crate::db::Db;
 use crate::domain::Disclosure;
 use crate::service::{reads, Caller};
 

@@ -141,6 +141,33 @@ pub fn list<R: Resource>(
     Ok(page)
 }
 
+/// Every record matching the query, however many. One list page stops at
+/// `ListQuery::MAX_LIMIT`, so this pages through `list` in the store's stable order (each
+/// table orders by a key and then the id) until a short page; the query's own limit and
+/// offset are ignored. One transaction, so SQLite reads all pages from one snapshot.
+pub fn list_all<R: Resource>(
+    conn: &mut DbConn,
+    caller: &Caller,
+    query: &ListQuery,
+) -> Result<Vec<Record<R>>> {
+    conn.transaction(|conn| {
+        let mut all = Vec::new();
+        loop {
+            let page_query = ListQuery {
+                limit: Some(ListQuery::MAX_LIMIT),
+                offset: Some(all.len() as i64),
+                ..query.clone()
+            };
+            let page = list::<R>(conn, caller, &page_query)?;
+            let short = (page.items.len() as i64) < ListQuery::MAX_LIMIT;
+            all.extend(page.items);
+            if short {
+                return Ok(all);
+            }
+        }
+    })
+}
+
 pub fn update<R: Resource>(
     conn: &mut DbConn,
     caller: &Caller,

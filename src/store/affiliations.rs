@@ -2,13 +2,12 @@
 //! persons, so a restricted person never shows up, not even as an id.
 use diesel::prelude::*;
 
-use super::{date, list, parse, refs};
+use super::{date, list, parse, refs, ListQuery, Page, Resource};
 use crate::db::{DbConn, MultiBackend};
 use crate::domain::enums::join_list;
 use crate::domain::*;
 use crate::error::{Error, FieldError, Result};
 use crate::schema::{affiliations, persons};
-use crate::service::{Caller, ListQuery, Page, Resource};
 
 #[derive(Queryable, Insertable, AsChangeset)]
 #[diesel(table_name = affiliations, treat_none_as_null = true)]

@@ -1,12 +1,11 @@
 //! Fundings from a funder to a recipient, with co-applicants and carriers.
 use diesel::prelude::*;
 
-use super::{date, parse, refs};
+use super::{date, parse, refs, ListQuery, Page, Resource};
 use crate::db::{DbConn, MultiBackend};
 use crate::domain::*;
 use crate::error::{Error, FieldError, Result};
 use crate::schema::{funding_partners, fundings};
-use crate::service::{Caller, ListQuery, Page, Resource};
 
 const CO_APPLICANT: &str = "co_applicant";
 const CARRIER: &str = "carrier";

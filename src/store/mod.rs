@@ -7,9 +7,12 @@ pub mod organisations;
 pub mod persons;
 pub mod refs;
 pub mod relations;
+mod resource;
 pub mod snapshot;
 pub mod sources;
 pub mod stats;
+
+pub use resource::{ListQuery, Page, Resource};
 
 use crate::domain::PartialDate;
 use crate::error::{Error, Result};

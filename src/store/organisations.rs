@@ -1,19 +1,12 @@
 //! Organisations: row mapping, filters, duplicate check and cascading soft delete.
 use diesel::prelude::*;
 
-use super::{date, list, parse, parse_opt, refs};
-use crate::db::{DbConn, MultiBackend};
+use super::{date, list, parse, parse_opt, refs, ListQuery, Page, Resource};
+use crate::db::{lower, lower_opt, DbConn, MultiBackend};
 use crate::domain::enums::join_list;
 use crate::domain::*;
 use crate::error::{Error, FieldError, Result};
 use crate::schema::{affiliations, fundings, organisations, relations};
-use crate::service::{Caller, ListQuery, Page, Resource};
-
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
-diesel::define_sql_function!(
-    #[sql_name = "lower"]
-    fn lower_opt(x: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>
-);
 
 #[derive(Queryable, Insertable, AsChangeset, Selectable)]
 #[diesel(table_name = organisations, treat_none_as_null = true)]

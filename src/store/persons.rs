@@ -1,13 +1,11 @@
 //! Persons: restricted persons are never returned to anonymous callers.
 use diesel::prelude::*;
 
-use super::{parse, refs};
-use crate::db::{DbConn, MultiBackend};
+use super::{parse, refs, ListQuery, Page, Resource};
+use crate::db::{lower, DbConn, MultiBackend};
 use crate::domain::*;
 use crate::error::{FieldError, Result};
 use crate::schema::{affiliations, persons};
-use crate::service::{Caller, ListQuery, Page, Resource};
-use crate::store::organisations::lower;
 
 #[derive(Queryable, Insertable, AsChangeset)]
 #[diesel(table_name = persons, treat_none_as_null = true)]

@@ -1,12 +1,11 @@
 //! Relations between organisations (member of, carrier of, relies on, migration link, …).
 use diesel::prelude::*;
 
-use super::{date, parse, refs};
+use super::{date, parse, refs, ListQuery, Page, Resource};
 use crate::db::{DbConn, MultiBackend};
 use crate::domain::*;
 use crate::error::{Error, FieldError, Result};
 use crate::schema::relations;
-use crate::service::{Caller, ListQuery, Page, Resource};
 
 #[derive(Queryable, Insertable, AsChangeset)]
 #[diesel(table_name = relations, treat_none_as_null = true)]

@@ -1,13 +1,11 @@
 //! Sources that records cite.
 use diesel::prelude::*;
 
-use super::date;
-use crate::db::{DbConn, MultiBackend};
+use super::{date, ListQuery, Page, Resource};
+use crate::db::{lower, DbConn, MultiBackend};
 use crate::domain::*;
 use crate::error::{Error, FieldError, Result};
 use crate::schema::sources;
-use crate::service::{Caller, ListQuery, Page, Resource};
-use crate::store::organisations::lower;
 
 #[derive(Queryable, Insertable, AsChangeset)]
 #[diesel(table_name = sources, treat_none_as_null = true)]

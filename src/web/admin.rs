@@ -11,7 +11,7 @@ use super::auth::check_csrf;
 use super::forms::FieldErrors;
 use super::i18n::Labels;
 use super::{fail, render, Chrome, HtmlError, Page};
-use crate::app::Db;
+use crate::db::Db;
 use crate::domain::UserRole;
 use crate::error::Error;
 use crate::service::users::{self, UserEntry};

@@ -9,7 +9,7 @@ use rocket::{get, post, routes, Route, State};
 
 use super::session::{self, LoginLimiter};
 use super::{fail, render, Chrome, HtmlError, Page};
-use crate::app::Db;
+use crate::db::Db;
 use crate::service::tokens;
 
 #[derive(Template)]

@@ -9,8 +9,7 @@ use rocket::{get, post, routes, Route, State};
 use super::auth::check_csrf;
 use super::forms::FieldErrors;
 use super::{fail, render, Chrome, HtmlError, Page};
-use crate::app::Db;
-use crate::db::DbConn;
+use crate::db::{Db, DbConn};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::graph::query::{self, Params};
@@ -114,12 +113,10 @@ fn umbrella_choices(conn: &mut DbConn) -> Result<Vec<(String, String)>> {
     ] {
         let q = ListQuery {
             kind: Some(kind.as_str().into()),
-            limit: Some(500),
             ..ListQuery::default()
         };
         out.extend(
-            crud::list::<Organisation>(conn, &crate::service::Caller::System, &q)?
-                .items
+            crud::list_all::<Organisation>(conn, &crate::service::Caller::System, &q)?
                 .into_iter()
                 .map(|r| (r.id, r.data.name)),
         );
@@ -152,22 +149,7 @@ async fn form_page(
     errors: FieldErrors,
     duplicate: Option<(String, String)>,
 ) -> Page {
-    let names = db
-        .run(|c| {
-            let q = ListQuery {
-                limit: Some(500),
-                ..ListQuery::default()
-            };
-            Ok(
-                crud::list::<Organisation>(c, &crate::service::Caller::System, &q)?
-                    .items
-                    .into_iter()
-                    .map(|r| r.data.name)
-                    .collect(),
-            )
-        })
-        .await
-        .unwrap_or_default();
+    let names = form::organisation_names(db).await;
     render(&FormView {
         chrome,
         action,

@@ -10,7 +10,7 @@ use rocket::{get, routes, Responder, Route};
 use super::forms::FieldErrors;
 use super::organisations::organisation_names;
 use super::{fail, render, Chrome, HtmlError, Page};
-use crate::app::Db;
+use crate::db::Db;
 use crate::domain::Disclosure;
 use crate::error::Error;
 use crate::graph::query::Params;

@@ -10,7 +10,7 @@ use super::forms::{form_outcome, FieldErrors, FormHead, Rejection};
 use super::i18n::Labels;
 use super::links::{form_routes, FormParts, LinkForm};
 use super::{fail, render, render_showing, Chrome, HtmlError, Page, ShownPage};
-use crate::app::Db;
+use crate::db::Db;
 use crate::db::DbConn;
 use crate::domain::*;
 use crate::error::{Error, Result};
@@ -184,10 +184,9 @@ fn load_profile(
     let record = load_person(conn, caller, id)?;
     let query = ListQuery {
         person: Some(id.to_string()),
-        limit: Some(ListQuery::MAX_LIMIT),
         ..ListQuery::default()
     };
-    let affiliations = crud::list::<Affiliation>(conn, caller, &query)?.items;
+    let affiliations = crud::list_all::<Affiliation>(conn, caller, &query)?;
     let mut organisations: HashMap<String, (String, OrgKind)> = HashMap::new();
     let mut roles = Vec::new();
     for a in affiliations {

@@ -8,8 +8,7 @@ use super::auth::check_csrf;
 use super::forms::{form_outcome, FieldErrors, FormHead, Rejection};
 use super::links::{editor, form_routes, rejected, FormParts, LinkForm};
 use super::{fail, render, Chrome, HtmlError, Page};
-use crate::app::Db;
-use crate::db::DbConn;
+use crate::db::{Db, DbConn};
 use crate::domain::*;
 use crate::error::Result;
 use crate::service::{crud, Caller, ListQuery, Page as ListPage};
@@ -91,18 +90,19 @@ async fn sources_page(chrome: Chrome, db: &Db, form: SourceForm, rejection: Reje
     let (caller, editing) = (chrome.caller.clone(), chrome.can_edit());
     let (sources, deleted) = db
         .run(move |c| {
-            let live = ListQuery {
-                limit: Some(ListQuery::MAX_LIMIT),
-                ..ListQuery::default()
+            // The page has no pager: it is the one list of all sources, so it shows each.
+            let items = crud::list_all::<Source>(c, &caller, &ListQuery::default())?;
+            let sources = ListPage {
+                total: items.len() as i64,
+                items,
             };
-            let sources = crud::list::<Source>(c, &caller, &live)?;
             let deleted = match editing {
                 true => {
                     let q = ListQuery {
                         deleted: true,
-                        ..live
+                        ..ListQuery::default()
                     };
-                    crud::list::<Source>(c, &caller, &q)?.items
+                    crud::list_all::<Source>(c, &caller, &q)?
                 }
                 false => Vec::new(),
             };

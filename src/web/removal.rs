@@ -5,7 +5,7 @@ use rocket::response::Redirect;
 
 use super::auth::check_csrf;
 use super::{fail, render_showing, Chrome, HtmlError, ShownPage};
-use crate::app::Db;
+use crate::db::Db;
 use crate::db::DbConn;
 use crate::domain::*;
 use crate::error::{Error, Result};
@@ -214,7 +214,7 @@ macro_rules! removal_routes {
             use rocket::response::Redirect;
             use rocket::{get, post, routes, Route, State};
 
-            use crate::app::Db;
+            use crate::db::Db;
             use crate::web::organisations::CsrfOnly;
             use crate::web::removal::{confirm, delete_or_restore};
             use crate::web::{Chrome, HtmlError, ShownPage};

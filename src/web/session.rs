@@ -8,7 +8,7 @@ use rand::RngCore;
 use rocket::http::{Cookie, CookieJar, SameSite};
 use rocket::request::{FromRequest, Outcome, Request};
 
-use crate::app::Db;
+use crate::db::Db;
 use crate::service::{tokens, Caller};
 
 pub const SESSION_COOKIE: &str = "kp_session";

@@ -8,7 +8,7 @@ use rocket::{get, routes, Route, State};
 
 use super::i18n::{Lang, LANG_COOKIE};
 use super::{fail, render, Chrome, Page};
-use crate::app::Db;
+use crate::db::Db;
 use crate::domain::OrgKind;
 use crate::graph::funding::{ending_within, EndingFunding};
 use crate::graph::{GraphState, TimeFilter};

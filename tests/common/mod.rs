@@ -9,7 +9,7 @@ pub mod web;
 
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
-use knotenpunkt::app::Db;
+use knotenpunkt::db::Db;
 use knotenpunkt::domain::UserRole;
 use knotenpunkt::service::tokens;
 use rocket::http::{ContentType, Header, Status};

@@ -15,7 +15,7 @@ use super::forms::{FieldErrors, FormHead, Rejection};
 use super::i18n::Labels;
 use super::organisations::organisation_names;
 use super::{fail, Chrome, HtmlError, Page, ShownPage};
-use crate::app::Db;
+use crate::db::Db;
 use crate::db::DbConn;
 use crate::domain::UserRole;
 use crate::error::Result;
@@ -154,7 +154,7 @@ macro_rules! form_routes {
         #[rocket::get($path)]
         async fn $get(
             chrome: $crate::web::Chrome,
-            db: &rocket::State<$crate::app::Db>,
+            db: &rocket::State<$crate::db::Db>,
             $($id: &str)?
         ) -> $crate::web::ShownPage {
             $crate::web::links::show(chrome, db, $place, None).await
@@ -163,7 +163,7 @@ macro_rules! form_routes {
         #[rocket::post($path, data = "<form>")]
         async fn $post(
             chrome: $crate::web::Chrome,
-            db: &rocket::State<$crate::app::Db>,
+            db: &rocket::State<$crate::db::Db>,
             $($id: &str,)?
             form: rocket::form::Form<$fields>,
         ) -> Result<rocket::response::Redirect, $crate::web::HtmlError> {

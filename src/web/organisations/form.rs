@@ -2,8 +2,7 @@
 //! fields that pick an organisation by name without JavaScript.
 use rocket::form::FromForm;
 
-use crate::app::Db;
-use crate::db::DbConn;
+use crate::db::{Db, DbConn};
 use crate::domain::*;
 use crate::service::{crud, ListQuery};
 use crate::web::forms::FieldErrors;
@@ -222,13 +221,9 @@ pub(crate) fn resolve_organisation(
 /// Names of organisations for the search fields' suggestion lists.
 pub(crate) async fn organisation_names(db: &Db) -> Vec<String> {
     db.run(|c| {
-        let q = ListQuery {
-            limit: Some(500),
-            ..ListQuery::default()
-        };
+        let q = ListQuery::default();
         Ok(
-            crud::list::<Organisation>(c, &crate::service::Caller::System, &q)?
-                .items
+            crud::list_all::<Organisation>(c, &crate::service::Caller::System, &q)?
                 .into_iter()
                 .map(|r| r.data.name)
                 .collect(),

@@ -7,8 +7,7 @@ use rocket::response::content::RawHtml;
 use rocket::{get, State};
 
 use super::{graph_facts, GraphHandle};
-use crate::app::Db;
-use crate::db::DbConn;
+use crate::db::{Db, DbConn};
 use crate::domain::*;
 use crate::error::Result;
 use crate::graph::{dependencies::Dependency, overlaps::StaffOverlap};
@@ -179,12 +178,11 @@ fn load(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Facts> {
     };
     let all = |organisation: &str| ListQuery {
         organisation: Some(organisation.to_string()),
-        limit: Some(500),
         ..ListQuery::default()
     };
     let signed_in = caller.sees_restricted();
     let mut people = Vec::new();
-    for a in crud::list::<Affiliation>(conn, caller, &all(id))?.items {
+    for a in crud::list_all::<Affiliation>(conn, caller, &all(id))? {
         let name = if signed_in {
             crud::get::<Person>(conn, caller, &a.data.person_id)
                 .ok()
@@ -200,8 +198,8 @@ fn load(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Facts> {
             paid: a.data.paid == Some(true),
         });
     }
-    let fundings = crud::list::<Funding>(conn, caller, &all(id))?.items;
-    let relations = crud::list::<Relation>(conn, caller, &all(id))?.items;
+    let fundings = crud::list_all::<Funding>(conn, caller, &all(id))?;
+    let relations = crud::list_all::<Relation>(conn, caller, &all(id))?;
     let mut sources = Vec::new();
     for c in &record.data.citations {
         let title = crud::get::<Source>(conn, caller, &c.source_id)
@@ -304,7 +302,7 @@ fn deleted_links(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Vec<Del
         query: &ListQuery,
         path: &'static str,
     ) -> Result<Vec<(String, DeletedRow)>> {
-        let found = crud::list::<R>(conn, caller, query)?.items;
+        let found = crud::list_all::<R>(conn, caller, query)?;
         Ok(found
             .into_iter()
             .map(|r| {
@@ -322,7 +320,6 @@ fn deleted_links(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Vec<Del
     let query = ListQuery {
         organisation: Some(id.to_string()),
         deleted: true,
-        limit: Some(50),
         ..ListQuery::default()
     };
     let mut all = rows::<Affiliation>(conn, caller, &query, "affiliations")?;

@@ -7,7 +7,7 @@ use rocket::{get, State};
 use super::inputs::{Asked, Inputs, Kind, AS_OF, CONCURRENT, FROM, ORGANISATION, TO};
 use super::table::{self, Cell, Table};
 use super::{finish, Answer, Found};
-use crate::app::Db;
+use crate::db::Db;
 use crate::graph::query::{self, Params};
 use crate::graph::GraphState;
 use crate::web::Chrome;

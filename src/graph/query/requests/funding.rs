@@ -171,4 +171,3 @@ impl GraphQuery for DependentsRequest {
         }
     }
 }
-

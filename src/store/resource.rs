@@ -1,11 +1,11 @@
-//! What the generic commands in `crud` need to know about each kind of record.
+//! What the generic commands in `service::crud` need to know about each kind of record,
+//! with the list filters and pages; each table in this store implements `Resource`.
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use validator::Validate;
 
-use super::Caller;
 use crate::db::DbConn;
-use crate::domain::{Citation, Record};
+use crate::domain::{Caller, Citation, Record};
 use crate::error::{FieldError, Result};
 
 /// Filters and paging for list requests; each resource uses the fields that fit it.

@@ -1,5 +1,5 @@
 //! Who is asking: anonymous, a signed-in user with a role, or the system itself (seed, CLI).
-use crate::domain::UserRole;
+use super::UserRole;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
