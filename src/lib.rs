@@ -7,6 +7,7 @@ pub mod error;
 pub mod generate;
 pub mod graph;
 pub mod http;
+pub mod picture;
 pub mod schema;
 pub mod secret;
 pub mod seed;

@@ -281,6 +281,8 @@ fn random_rows(rng: &mut StdRng, orgs: usize, persons: usize) -> Rows {
             kind: "migrant_organisation".into(),
             city: None,
             parent_id: None,
+            founded: None,
+            dissolved: None,
         })
         .collect();
     let persons_rows = (0..persons)
@@ -556,6 +558,8 @@ fn references_agree_on_small_known_graphs() {
                 kind: "project".into(),
                 city: None,
                 parent_id: None,
+                founded: None,
+                dissolved: None,
             })
             .collect(),
         persons: Vec::new(),

@@ -16,7 +16,10 @@ type Graph = State<Arc<GraphState>>;
 type Reply<T> = Result<Shown<Json<T>>>;
 
 /// Parse → run → respond, with the persons the answer shows.
-async fn respond<Q: GraphQuery>(g: &Graph, caller: &Caller, p: Params) -> Reply<Q::Answer> {
+async fn respond<Q: GraphQuery>(g: &Graph, caller: &Caller, p: Params) -> Reply<Q::Answer>
+where
+    Q::Answer: serde::Serialize,
+{
     let a = answer::<Q>(g, p, Viewer::of(caller)).await?;
     Ok(Shown::new(Json(a.body), a.persons))
 }
@@ -127,6 +130,27 @@ async fn centrality(
     respond::<query::CentralityRanking>(g, &caller, p).await
 }
 
+/// A picture's view laid out: nodes with x, y and size, links, and the parameters it
+/// was drawn from.
+#[derive(serde::Serialize)]
+struct NetworkAnswer {
+    params: std::collections::BTreeMap<String, String>,
+    #[serde(flatten)]
+    picture: crate::picture::Picture,
+}
+
+#[get("/network")]
+async fn network(g: &Graph, caller: Caller, p: Params) -> Reply<NetworkAnswer> {
+    let mut params = p.to_map();
+    params.retain(|k, _| query::ViewRequest::PARAMS.contains(&k.as_str()));
+    let a = crate::http::graph::picture(g, p, Viewer::of(&caller)).await??;
+    let body = NetworkAnswer {
+        params,
+        picture: a.body,
+    };
+    Ok(Shown::new(Json(body), a.persons))
+}
+
 #[get("/conflicts")]
 async fn conflicts(
     g: &Graph,
@@ -151,6 +175,7 @@ pub fn routes() -> Vec<Route> {
         path,
         components,
         centrality,
+        network,
         conflicts
     ]
 }

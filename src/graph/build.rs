@@ -35,6 +35,7 @@ pub fn build_snapshot(rows: Rows) -> Result<Snapshot> {
             kind: parse(&o.kind)?,
             city: o.city.clone(),
             parent: None,
+            active: interval(&o.founded, &o.dissolved)?,
         });
         by_id.insert(o.id.clone(), graph.add_node(node));
     }

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use petgraph::graph::NodeIndex;
 
 use super::network::KindFilter;
+use super::query::ViewRequest;
 use super::{TimeFilter, Viewer};
 
 /// What a kept answer was computed from: the whole request, as typed values.
@@ -21,6 +22,8 @@ pub enum MemoKey {
         depth: usize,
         viewer: Viewer,
     },
+    /// A picture's layout: the positions of the view's nodes.
+    Layout(ViewRequest, Viewer),
 }
 
 /// Answers kept by a key for as long as their snapshot is current: a whole-graph

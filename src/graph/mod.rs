@@ -32,6 +32,8 @@ pub struct OrgNode {
     pub kind: OrgKind,
     pub city: Option<String>,
     pub parent: Option<NodeIndex>,
+    /// From its founding to its dissolution (open ends: unknown start, still active).
+    pub active: Interval,
 }
 
 #[derive(Debug, Clone)]

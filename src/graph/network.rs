@@ -32,6 +32,11 @@ impl KindFilter {
         Ok(KindFilter(Some(set)))
     }
 
+    /// Whether links of this kind name are kept.
+    pub fn admits_kind(&self, kind: &str) -> bool {
+        self.0.as_ref().is_none_or(|set| set.contains(kind))
+    }
+
     pub fn admits(&self, e: &Edge) -> bool {
         self.0
             .as_ref()

@@ -1,10 +1,11 @@
-//! Runs graph requests off the async workers: a ranking or a path over the whole country
+//! Runs graph requests and pictures off the async workers: a ranking or a path over the whole country
 //! takes long enough to starve other requests if it ran on them.
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::graph::query::{self, Answer, GraphQuery, Params, Problems};
+use crate::graph::query::{self, Answer, GraphQuery, Params, Problems, ViewRequest};
 use crate::graph::{GraphState, Viewer};
+use crate::picture::Picture;
 
 /// Reads and runs `Q` on the current snapshot; bad parameters come back as `Problems`
 /// (for a page to show beside its fields).
@@ -27,4 +28,22 @@ pub async fn answer<Q: GraphQuery>(
     viewer: Viewer,
 ) -> Result<Answer<Q::Answer>> {
     Ok(ask::<Q>(graph, params, viewer).await??)
+}
+
+/// Reads a picture's view, lays it out and names its nodes, off the async workers.
+pub async fn picture(
+    graph: &Arc<GraphState>,
+    params: Params,
+    viewer: Viewer,
+) -> Result<Result<Answer<Picture>, Problems>> {
+    let s = graph.current();
+    rocket::tokio::task::spawn_blocking(move || {
+        let request = query::parse::<ViewRequest>(&s, &params, viewer)?;
+        let view = request.run(&s, viewer);
+        Ok(Answer::of(crate::picture::picture(
+            &s, &request, &view, viewer,
+        )))
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("picture task failed: {e}")))
 }

@@ -12,6 +12,8 @@ pub struct OrgRow {
     pub kind: String,
     pub city: Option<String>,
     pub parent_id: Option<String>,
+    pub founded: Option<String>,
+    pub dissolved: Option<String>,
 }
 
 pub struct PersonRow {
@@ -74,6 +76,8 @@ type OrgColumns = (
     String,
     Option<String>,
     Option<String>,
+    Option<String>,
+    Option<String>,
 );
 
 pub fn load_all(conn: &mut DbConn) -> Result<Rows> {
@@ -92,17 +96,23 @@ pub fn load_all(conn: &mut DbConn) -> Result<Rows> {
                 organisations::kind,
                 organisations::city,
                 organisations::parent_id,
+                organisations::founded,
+                organisations::dissolved,
             ))
             .load::<OrgColumns>(conn)?
             .into_iter()
-            .map(|(id, name, short_name, kind, city, parent_id)| OrgRow {
-                id,
-                name,
-                short_name,
-                kind,
-                city,
-                parent_id,
-            })
+            .map(
+                |(id, name, short_name, kind, city, parent_id, founded, dissolved)| OrgRow {
+                    id,
+                    name,
+                    short_name,
+                    kind,
+                    city,
+                    parent_id,
+                    founded,
+                    dissolved,
+                },
+            )
             .collect();
         let persons = persons::table
             .filter(persons::deleted_at.is_null())

@@ -1,14 +1,22 @@
-//! The stylesheet, built into the binary: pages need no external host.
+//! The stylesheet and the network page's script, built into the binary: pages need no
+//! external host.
 use rocket::http::ContentType;
 use rocket::{get, routes, Route};
 
 const STYLE: &str = include_str!("../../static/style.css");
+const NETWORK_SCRIPT: &str = include_str!("../../static/network.js");
 
 #[get("/static/style.css")]
 fn style() -> (ContentType, &'static str) {
     (ContentType::CSS, STYLE)
 }
 
+/// The network page's pan, zoom and highlight (our own; no third-party script).
+#[get("/static/network.js")]
+fn network_script() -> (ContentType, &'static str) {
+    (ContentType::JavaScript, NETWORK_SCRIPT)
+}
+
 pub fn routes() -> Vec<Route> {
-    routes![style]
+    routes![style, network_script]
 }

@@ -69,6 +69,7 @@ pub const TABLES: &[Labels] = &[
     super::records::LABELS,
     super::links::LABELS,
     super::overlaps::LABELS,
+    super::network::LABELS,
 ];
 
 pub const LABELS: Labels = &[

@@ -5,6 +5,7 @@ mod auth;
 pub mod forms;
 pub mod i18n;
 mod links;
+mod network;
 mod organisations;
 mod overlaps;
 mod persons;
@@ -155,6 +156,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/organisations", organisations::routes())
         .mount("/", links::routes())
         .mount("/overlaps", overlaps::routes())
+        .mount("/", network::routes())
         .mount("/admin", admin::routes())
         .mount("/persons", persons::routes())
         .mount("/sources", records::source_routes())

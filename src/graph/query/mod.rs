@@ -14,14 +14,12 @@ pub use disclose::Discloses;
 pub use params::{find_organisation, FieldProblem, Params, Parser, Problem, Problems};
 pub use requests::*;
 
-use serde::Serialize;
-
 use super::{Snapshot, Viewer};
 use crate::domain::Disclosure;
 
 /// A graph request: how it is read from parameters and what it answers.
 pub trait GraphQuery: Sized + Send + 'static {
-    type Answer: Serialize + Discloses + Send + 'static;
+    type Answer: Discloses + Send + 'static;
 
     /// Reads the request's fields, recording a problem for each bad one; `None` when any
     /// field was bad (every field is read first, so all problems are found at once).

@@ -13,13 +13,28 @@ use crate::graph::{Snapshot, TimeFilter, Viewer};
 pub struct Params(BTreeMap<String, String>);
 
 impl Params {
+    /// A name given more than once (a form's checkboxes) holds its values joined by
+    /// commas, as lists are written.
     pub fn new<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
-        Params(
-            pairs
-                .into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
-        )
+        let mut map: BTreeMap<String, String> = BTreeMap::new();
+        for (k, v) in pairs {
+            let v: String = v.into();
+            map.entry(k.into())
+                .and_modify(|old| {
+                    old.push(',');
+                    old.push_str(&v);
+                })
+                .or_insert_with(|| v.clone());
+        }
+        Params(map)
+    }
+
+    /// The parameters given (not empty), trimmed, by name.
+    pub fn to_map(&self) -> BTreeMap<String, String> {
+        self.0
+            .keys()
+            .filter_map(|k| Some((k.clone(), self.get(k)?.to_string())))
+            .collect()
     }
 
     /// The same parameters with `name` set (a path segment read as a field).

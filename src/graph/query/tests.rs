@@ -14,6 +14,8 @@ fn org(id: &str, name: &str, short: Option<&str>, kind: &str) -> OrgRow {
         kind: kind.into(),
         city: Some("Duisburg".into()),
         parent_id: None,
+        founded: None,
+        dissolved: None,
     }
 }
 

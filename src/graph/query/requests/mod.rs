@@ -3,10 +3,12 @@
 mod funding;
 mod network;
 mod people;
+mod view;
 
 pub use funding::*;
 pub use network::*;
 pub use people::*;
+pub use view::*;
 
 use petgraph::graph::NodeIndex;
 

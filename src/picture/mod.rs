@@ -1,0 +1,147 @@
+//! Network pictures: a view chosen through the query layer (`graph::query::ViewRequest`),
+//! laid out on the server (`layout`) and drawn as SVG (`svg`). Pure functions over the
+//! snapshot; no routes or pages. Layouts are kept with their snapshot, by view.
+pub mod layout;
+pub mod style;
+pub mod svg;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::domain::{Disclosure, OrgKind};
+use crate::graph::query::{Discloses, ViewEdge, ViewGraph, ViewRequest};
+use crate::graph::{MemoKey, Node, Snapshot, Viewer};
+
+/// The drawing area of a picture, in SVG user units.
+pub const WIDTH: f32 = 1200.0;
+pub const HEIGHT: f32 = 800.0;
+const MARGIN: f32 = 40.0;
+/// Views up to this many nodes are drawn; larger ones ask for filters first.
+pub const MAX_NODES: usize = 3_000;
+/// The layout's seed: the same view gives the same picture.
+const SEED: u64 = 20_14;
+
+/// A node as drawn.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PictureNode {
+    /// `n<index>`, unique in the picture.
+    pub key: String,
+    pub id: String,
+    pub label: String,
+    /// `None` for persons.
+    pub kind: Option<OrgKind>,
+    pub city: Option<String>,
+    pub x: f32,
+    pub y: f32,
+    /// Radius, from the size value.
+    pub size: f32,
+    /// Degree or funding volume, as asked.
+    pub value: f64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PictureEdge {
+    pub source: String,
+    pub target: String,
+    pub kind: &'static str,
+    pub weight: u32,
+}
+
+/// A laid-out view, or the number of its nodes when too large to draw.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Picture {
+    pub nodes: Vec<PictureNode>,
+    pub edges: Vec<PictureEdge>,
+    /// Set when the view has more than `MAX_NODES` nodes (then nothing is drawn).
+    pub too_large: Option<usize>,
+    pub layout_iterations: usize,
+    #[serde(skip)]
+    persons: Disclosure,
+}
+
+impl Discloses for Picture {
+    fn disclose(&self, shown: &mut Disclosure) {
+        shown.extend(self.persons.clone());
+    }
+}
+
+/// Radius from a size value: area grows with the value, within bounds.
+fn radius(value: f64, max: f64) -> f32 {
+    let share = if max > 0.0 { value / max } else { 0.0 };
+    (5.0 + 17.0 * share.sqrt()) as f32
+}
+
+/// Lays out `view` (kept with the snapshot per request and viewer) and names its nodes.
+pub fn picture(s: &Snapshot, request: &ViewRequest, view: &ViewGraph, viewer: Viewer) -> Picture {
+    let mut persons = Disclosure::none();
+    view.disclose(&mut persons);
+    if view.nodes.len() > MAX_NODES {
+        return Picture {
+            nodes: Vec::new(),
+            edges: Vec::new(),
+            too_large: Some(view.nodes.len()),
+            layout_iterations: 0,
+            persons: Disclosure::none(),
+        };
+    }
+    let ids: Vec<String> = view
+        .nodes
+        .iter()
+        .map(|n| match &s.graph[n.node] {
+            Node::Organisation(o) => o.id.clone(),
+            Node::Person(p) => p.id.clone(),
+        })
+        .collect();
+    let weighted: Vec<(usize, usize, f32)> = view
+        .edges
+        .iter()
+        .map(|e: &ViewEdge| (e.source, e.target, e.weight as f32))
+        .collect();
+    let key = MemoKey::Layout(request.clone(), viewer);
+    let laid = s.memo.get_or(key, || {
+        layout::force_atlas2(&ids, &weighted, SEED, &HashMap::new())
+    });
+    let points = layout::fit(&laid.positions, WIDTH, HEIGHT, MARGIN);
+    let max = view.nodes.iter().map(|n| n.value).fold(0.0, f64::max);
+    let nodes: Vec<PictureNode> = view
+        .nodes
+        .iter()
+        .zip(ids)
+        .zip(points)
+        .map(|((n, id), (x, y))| {
+            let (label, kind, city) = match &s.graph[n.node] {
+                Node::Organisation(o) => (o.name.clone(), Some(o.kind), o.city.clone()),
+                Node::Person(p) => (p.name.clone(), None, None),
+            };
+            PictureNode {
+                key: format!("n{}", n.node.index()),
+                id,
+                label,
+                kind,
+                city,
+                x,
+                y,
+                size: radius(n.value, max),
+                value: n.value,
+            }
+        })
+        .collect();
+    let edges = view
+        .edges
+        .iter()
+        .map(|e| PictureEdge {
+            source: nodes[e.source].key.clone(),
+            target: nodes[e.target].key.clone(),
+            kind: e.kind,
+            weight: e.weight,
+        })
+        .collect();
+    Picture {
+        nodes,
+        edges,
+        too_large: None,
+        layout_iterations: laid.iterations,
+        persons,
+    }
+}

@@ -1,0 +1,190 @@
+//! Draws a picture as SVG: links, then nodes (each a link to its page, with a `<title>`
+//! for hover and screen readers), then labels placed without overlaps, the most
+//! important nodes first. Everything taken from data is escaped.
+use std::fmt::Write;
+
+use super::style::{self, Shape};
+use super::{Picture, PictureNode, HEIGHT, WIDTH};
+use crate::domain::OrgKind;
+
+/// The words a picture needs, in the reader's language.
+pub struct Words<'a> {
+    pub title: &'a str,
+    /// "12 organisations, 30 links" and the like.
+    pub description: String,
+    pub kind: &'a dyn Fn(Option<OrgKind>) -> String,
+    pub link: &'a dyn Fn(&str) -> String,
+}
+
+/// Text for XML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // Control characters are not allowed in XML 1.0.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// At most `max` characters, with an ellipsis when cut.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
+const LABEL_CHARS: usize = 32;
+const FONT: f32 = 11.0;
+
+/// A placed label: its node's key, the text's anchor point and its box (x, y, w, h).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub key: String,
+    pub text: String,
+    pub x: f32,
+    pub y: f32,
+    pub bounds: (f32, f32, f32, f32),
+}
+
+fn overlaps(a: (f32, f32, f32, f32), b: (f32, f32, f32, f32)) -> bool {
+    a.0 < b.0 + b.2 && b.0 < a.0 + a.2 && a.1 < b.1 + b.3 && b.1 < a.1 + a.3
+}
+
+/// Labels for as many nodes as fit without overlapping each other or leaving the
+/// picture, largest nodes first; the others are named on hover.
+pub fn place_labels(nodes: &[PictureNode]) -> Vec<Label> {
+    let mut order: Vec<&PictureNode> = nodes.iter().collect();
+    order.sort_by(|a, b| {
+        b.value
+            .total_cmp(&a.value)
+            .then_with(|| a.label.cmp(&b.label))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    let mut placed: Vec<Label> = Vec::new();
+    for n in order {
+        let text = cut(&n.label, LABEL_CHARS);
+        let (w, h) = (text.chars().count() as f32 * FONT * 0.6, FONT + 2.0);
+        let gap = n.size + 3.0;
+        // Right, left, above, below: (box x, box y).
+        let candidates = [
+            (n.x + gap, n.y - h / 2.0),
+            (n.x - gap - w, n.y - h / 2.0),
+            (n.x - w / 2.0, n.y - gap - h),
+            (n.x - w / 2.0, n.y + gap),
+        ];
+        let fits = |b: (f32, f32, f32, f32)| {
+            b.0 >= 0.0
+                && b.1 >= 0.0
+                && b.0 + b.2 <= WIDTH
+                && b.1 + b.3 <= HEIGHT
+                && !placed.iter().any(|l| overlaps(l.bounds, b))
+        };
+        if let Some(&(bx, by)) = candidates.iter().find(|&&(bx, by)| fits((bx, by, w, h))) {
+            placed.push(Label {
+                key: n.key.clone(),
+                text,
+                x: bx,
+                y: by + FONT,
+                bounds: (bx, by, w, h),
+            });
+        }
+    }
+    placed
+}
+
+/// The SVG document of a picture.
+pub fn draw(p: &Picture, words: &Words) -> String {
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"network-svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" \
+         width=\"{WIDTH}\" height=\"{HEIGHT}\" role=\"img\" aria-labelledby=\"network-title network-desc\" \
+         font-family=\"sans-serif\" font-size=\"{FONT}\">\
+         <title id=\"network-title\">{}</title><desc id=\"network-desc\">{}</desc>\
+         <rect width=\"{WIDTH}\" height=\"{HEIGHT}\" fill=\"#ffffff\"/>",
+        escape(words.title),
+        escape(&words.description)
+    );
+    let at: std::collections::HashMap<&str, &PictureNode> =
+        p.nodes.iter().map(|n| (n.key.as_str(), n)).collect();
+    out.push_str("<g id=\"edges\" stroke-linecap=\"round\">");
+    for e in &p.edges {
+        let (Some(a), Some(b)) = (at.get(e.source.as_str()), at.get(e.target.as_str())) else {
+            continue;
+        };
+        let (colour, dash) = style::edge(e.kind);
+        let width = 1.0 + (e.weight as f32).log2().max(0.0);
+        let dash = if dash.is_empty() {
+            String::new()
+        } else {
+            format!(" stroke-dasharray=\"{dash}\"")
+        };
+        let _ = write!(
+            out,
+            "<line class=\"edge\" data-s=\"{}\" data-t=\"{}\" x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" \
+             stroke=\"{colour}\" stroke-width=\"{width:.1}\"{dash}><title>{} ({})</title></line>",
+            a.key,
+            b.key,
+            a.x,
+            a.y,
+            b.x,
+            b.y,
+            escape(&(words.link)(e.kind)),
+            e.weight
+        );
+    }
+    out.push_str("</g><g id=\"nodes\">");
+    for n in &p.nodes {
+        let (shape, fill) = style::node(n.kind);
+        let page = match n.kind {
+            Some(_) => "organisations",
+            None => "persons",
+        };
+        let size = if n.kind.is_none() {
+            n.size.min(6.0)
+        } else {
+            n.size
+        };
+        let mut title = format!("{} – {}", cut(&n.label, 500), (words.kind)(n.kind));
+        if let Some(c) = &n.city {
+            let _ = write!(title, ", {c}");
+        }
+        let stroke = if shape == Shape::Triangle {
+            "#555555"
+        } else {
+            "#ffffff"
+        };
+        let _ = write!(
+            out,
+            "<a href=\"/{page}/{}\" class=\"node\" id=\"{}\"><g>{} fill=\"{fill}\" stroke=\"{stroke}\" \
+             stroke-width=\"1.5\"/><title>{}</title></g></a>",
+            escape(&n.id),
+            n.key,
+            style::shape(shape, n.x, n.y, size),
+            escape(&title)
+        );
+    }
+    out.push_str("</g><g id=\"labels\" pointer-events=\"none\" fill=\"#222222\">");
+    for l in place_labels(&p.nodes) {
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" data-for=\"{}\" stroke=\"#ffffff\" stroke-width=\"3\" \
+             paint-order=\"stroke\">{}</text>",
+            l.x,
+            l.y,
+            l.key,
+            escape(&l.text)
+        );
+    }
+    out.push_str("</g></svg>");
+    out
+}
