@@ -188,3 +188,108 @@ pub fn draw(p: &Picture, words: &Words) -> String {
     out.push_str("</g></svg>");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::picture::PictureEdge;
+
+    fn node(i: usize, label: &str, x: f32, y: f32) -> PictureNode {
+        PictureNode {
+            key: format!("n{i}"),
+            id: format!("id-{i}"),
+            label: label.to_string(),
+            kind: Some(OrgKind::MigrantOrganisation),
+            city: Some("Duisburg".into()),
+            x,
+            y,
+            size: 8.0,
+            value: i as f64,
+        }
+    }
+
+    fn picture(nodes: Vec<PictureNode>, edges: Vec<PictureEdge>) -> Picture {
+        Picture {
+            nodes,
+            edges,
+            too_large: None,
+            layout_iterations: 0,
+            persons: Default::default(),
+        }
+    }
+
+    fn draw_plain(p: &Picture) -> String {
+        let kind = |_: Option<OrgKind>| "Migrantenorganisation".to_string();
+        let link = |k: &str| k.to_string();
+        let words = Words {
+            title: "Netzwerk <&>",
+            description: "2 Knoten".into(),
+            kind: &kind,
+            link: &link,
+        };
+        draw(p, &words)
+    }
+
+    #[test]
+    fn well_formed_with_hostile_names_escaped() {
+        let huge = "Ä".repeat(1 << 20);
+        let p = picture(
+            vec![
+                node(
+                    0,
+                    "<script>alert(1)</script> & \"quoted\" 'single'",
+                    100.0,
+                    100.0,
+                ),
+                node(1, &huge, 300.0, 200.0),
+                node(2, "control\u{1}char", 500.0, 300.0),
+            ],
+            vec![PictureEdge {
+                source: "n0".into(),
+                target: "n1".into(),
+                kind: "staff",
+                weight: 3,
+            }],
+        );
+        let svg = draw_plain(&p);
+        let doc = roxmltree::Document::parse(&svg).expect("well-formed XML");
+        assert!(!svg.contains("<script>"), "the name is text, not markup");
+        let count = |tag: &str, class: &str| {
+            doc.descendants()
+                .filter(|n| n.has_tag_name(tag) && n.attribute("class") == Some(class))
+                .count()
+        };
+        assert_eq!(count("a", "node"), 3);
+        assert_eq!(count("line", "edge"), 1);
+        // The huge name is cut in its label and its title.
+        assert!(svg.len() < 10_000, "{} bytes", svg.len());
+        let texts: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text())
+            .collect();
+        assert!(texts.iter().any(|t| t.starts_with("<script>")));
+    }
+
+    #[test]
+    fn labels_never_overlap_and_the_largest_come_first() {
+        // A crowd of nodes on a small grid: not every label fits.
+        let nodes: Vec<PictureNode> = (0..400)
+            .map(|i| {
+                let (x, y) = ((i % 20) as f32 * 55.0 + 30.0, (i / 20) as f32 * 38.0 + 20.0);
+                node(i, &format!("Organisation Nummer {i}"), x, y)
+            })
+            .collect();
+        let labels = place_labels(&nodes);
+        assert!(!labels.is_empty() && labels.len() < nodes.len());
+        for (i, a) in labels.iter().enumerate() {
+            let (x, y, w, h) = a.bounds;
+            assert!(x >= 0.0 && y >= 0.0 && x + w <= WIDTH && y + h <= HEIGHT);
+            for b in &labels[i + 1..] {
+                assert!(!overlaps(a.bounds, b.bounds), "{} and {}", a.key, b.key);
+            }
+        }
+        // The node with the largest value is labelled.
+        assert!(labels.iter().any(|l| l.key == "n399"));
+    }
+}

@@ -1,0 +1,229 @@
+//! The network picture: `/api/v1/network`, `/network.svg` and the `/network` page on the
+//! study's data (filters by time, city, kinds and focus; the same address gives the same
+//! picture), and persons in pictures (folded for anonymous callers, nodes for signed-in
+//! users who ask, and then logged) on both backends.
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::web::page;
+use common::TestApp;
+use diesel::prelude::*;
+use knotenpunkt::domain::UserRole;
+use knotenpunkt::schema::person_reads;
+use rocket::http::Status;
+use serde_json::{json, Value};
+
+fn labels(v: &Value) -> BTreeSet<String> {
+    v["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|n| n["label"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+fn svg(app: &TestApp, path: &str) -> String {
+    let res = app.client.get(path.to_string()).dispatch();
+    assert_eq!(res.status(), Status::Ok, "{path}");
+    assert_eq!(
+        res.content_type().map(|c| c.to_string()).as_deref(),
+        Some("image/svg+xml")
+    );
+    res.into_string().unwrap_or_default()
+}
+
+#[test]
+fn views_of_the_study_data() {
+    let app = TestApp::sqlite_seeded();
+    let all = app.ok("/api/v1/network", None);
+    let nodes = all["nodes"].as_array().unwrap();
+    assert!(nodes.len() > 20, "{} nodes", nodes.len());
+    let keys: BTreeSet<&str> = nodes.iter().map(|n| n["key"].as_str().unwrap()).collect();
+    for n in nodes {
+        let (x, y) = (n["x"].as_f64().unwrap(), n["y"].as_f64().unwrap());
+        assert!(
+            (0.0..=1200.0).contains(&x) && (0.0..=800.0).contains(&y),
+            "{n}"
+        );
+        assert!(n["kind"].is_string(), "no person nodes by default: {n}");
+    }
+    for e in all["edges"].as_array().unwrap() {
+        assert!(keys.contains(e["source"].as_str().unwrap()));
+        assert!(keys.contains(e["target"].as_str().unwrap()));
+    }
+    // The same address gives the same picture, to the byte.
+    assert_eq!(app.ok("/api/v1/network", None), all);
+    let drawn = svg(&app, "/network.svg");
+    assert_eq!(svg(&app, "/network.svg"), drawn);
+    let doc = roxmltree::Document::parse(&drawn).expect("well-formed SVG");
+    let count = |tag: &str, class: &str| {
+        doc.descendants()
+            .filter(|n| n.has_tag_name(tag) && n.attribute("class") == Some(class))
+            .count()
+    };
+    assert_eq!(count("a", "node"), nodes.len());
+    assert_eq!(
+        count("line", "edge"),
+        all["edges"].as_array().unwrap().len()
+    );
+
+    // Romano Drom (Hagen, 2019 – 2024) is in a picture of 2023 and gone from 2025's.
+    let hagen_2023 = app.ok("/api/v1/network?city=Hagen&as_of=2023", None);
+    assert!(labels(&hagen_2023).contains("Romano Drom e.V."));
+    let hagen_2025 = app.ok("/api/v1/network?city=hagen&as_of=2025", None);
+    assert!(!labels(&hagen_2025).contains("Romano Drom e.V."));
+    for n in hagen_2023["nodes"].as_array().unwrap() {
+        assert_eq!(n["city"], "Hagen", "{n}");
+    }
+    assert_eq!(
+        hagen_2023["params"],
+        json!({"city": "Hagen", "as_of": "2023"})
+    );
+
+    // Kinds of organisation and of link.
+    let cities = app.ok("/api/v1/network?kind=municipality,municipal_unit", None);
+    for n in cities["nodes"].as_array().unwrap() {
+        assert!(
+            n["kind"] == "municipality" || n["kind"] == "municipal_unit",
+            "{n}"
+        );
+    }
+    let funding = app.ok("/api/v1/network?kinds=funding", None);
+    let funding_edges = funding["edges"].as_array().unwrap();
+    assert!(!funding_edges.is_empty());
+    assert!(funding_edges.iter().all(|e| e["kind"] == "funding"));
+
+    // Around one organisation: its neighbours, then theirs.
+    let near = app.ok("/api/v1/network?focus=Romano%20Drom&depth=1", None);
+    let focus = near["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["label"] == "Romano Drom e.V.")
+        .expect("the focus is in its own picture")["key"]
+        .clone();
+    for n in near["nodes"].as_array().unwrap() {
+        let linked = near["edges"].as_array().unwrap().iter().any(|e| {
+            (e["source"] == focus && e["target"] == n["key"])
+                || (e["target"] == focus && e["source"] == n["key"])
+        });
+        assert!(n["key"] == focus || linked, "{n} is one step away");
+    }
+    let farther = app.ok("/api/v1/network?focus=Romano%20Drom&depth=2", None);
+    assert!(labels(&farther).is_superset(&labels(&near)));
+    assert!(labels(&farther).len() > labels(&near).len());
+
+    // Bad parameters: every field at once; an unknown organisation is 404.
+    let (status, body) = app.get("/api/v1/network?depth=4&kind=castle&size=beauty", None);
+    assert_eq!(status, Status::UnprocessableEntity);
+    let mut fields = TestApp::error_fields(&body);
+    fields.sort();
+    assert_eq!(fields, ["depth", "kind", "size"]);
+    let (status, _) = app.get("/api/v1/network?focus=Nirgendwo", None);
+    assert_eq!(status, Status::NotFound);
+
+    // The page: the picture inline, and a table row per node.
+    let (status, html) = page(&app.client, "/network?city=Hagen&as_of=2023");
+    assert_eq!(status, Status::Ok);
+    assert!(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"network-svg\""));
+    let table = &html[html.find("id=\"network-nodes\"").expect("node table")..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let rows = table.matches("<tr>").count() - 1;
+    assert_eq!(rows, hagen_2023["nodes"].as_array().unwrap().len());
+    let link = html
+        .split("id=\"download-svg\" href=\"")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(link.starts_with("/network.svg?city=Hagen&"), "{link}");
+    let (status, html) = page(&app.client, "/network?depth=9");
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(html.contains("id=\"error-depth\""));
+}
+
+/// A Verein whose restricted chair works for the city.
+fn tandem(app: &TestApp) -> (String, String) {
+    let tok = app.editor();
+    let org = |name: &str, kind: &str| {
+        app.create(
+            "organisations",
+            &tok,
+            json!({"name": name, "kind": kind, "city": "Duisburg"}),
+        )
+    };
+    let verein = org(
+        "Bulgarischer Kulturverein Duisburg e.V.",
+        "migrant_organisation",
+    );
+    let stadt = org("Stadt Duisburg", "municipality");
+    let chair = app.create(
+        "persons",
+        &tok,
+        json!({"display_name": "Xenia Vorsitzlova", "visibility": "restricted"}),
+    );
+    for (org, role) in [(&verein, "chair"), (&stadt, "employee")] {
+        let body = json!({"person_id": chair, "organisation_id": org, "role": role,
+                          "start": "2022-03", "paid": false, "project_bound": false});
+        app.create("affiliations", &tok, body);
+    }
+    app.settle();
+    (verein, chair)
+}
+
+fn reads_of(app: &TestApp, person: &str) -> i64 {
+    let mut c = app.db().conn().unwrap();
+    person_reads::table
+        .filter(person_reads::person_id.eq(person))
+        .count()
+        .get_result(&mut *c)
+        .unwrap()
+}
+
+fn persons_folded_or_shown(app: &TestApp) {
+    let (verein, chair) = tandem(app);
+    let path = format!("/api/v1/network?focus={verein}&depth=2&persons=true");
+    // Anonymous: the person is a weighted staff link, never a node, even when asked.
+    let anonymous = app.ok(&path, None);
+    let text = anonymous.to_string();
+    assert!(
+        !text.contains("Vorsitzlova") && !text.contains(&chair),
+        "{text}"
+    );
+    let edges = anonymous["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), 1, "{anonymous}");
+    assert_eq!(
+        (&edges[0]["kind"], &edges[0]["weight"]),
+        (&json!("staff"), &json!(1))
+    );
+    let svg = svg(app, &format!("/network.svg?focus={verein}&persons=true"));
+    assert!(!svg.contains("Vorsitzlova") && !svg.contains(&chair));
+    assert_eq!(reads_of(app, &chair), 0);
+
+    // Signed in, folded by default: no person shown, no read logged.
+    let viewer = app.token(UserRole::Viewer);
+    let folded = app.ok(&format!("/api/v1/network?focus={verein}"), Some(&viewer));
+    assert!(!folded.to_string().contains("Vorsitzlova"));
+    assert_eq!(reads_of(app, &chair), 0);
+    // Asked for persons: the chair is a node, linked by two roles, and the read is logged.
+    let shown = app.ok(&path, Some(&viewer));
+    let person = shown["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"].is_null())
+        .expect("a person node");
+    assert_eq!(
+        (&person["label"], &person["id"]),
+        (&json!("Xenia Vorsitzlova"), &json!(chair))
+    );
+    let roles = shown["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "affiliation")
+        .count();
+    assert_eq!(roles, 2);
+    assert_eq!(reads_of(app, &chair), 1);
+}
+
+on_both_backends!(persons_folded_or_shown);
