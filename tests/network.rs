@@ -114,12 +114,61 @@ fn views_of_the_study_data() {
     assert!(labels(&farther).is_superset(&labels(&near)));
     assert!(labels(&farther).len() > labels(&near).len());
 
+    // Highlights: the mutual dependency of Romano Than and the city of Dortmund (I4.31),
+    // the path from Toflea to Hagen, and what Romano Drom loses if EVZ stops.
+    let marked = |v: &Value| -> BTreeSet<String> {
+        v["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["highlight"] == true)
+            .map(|n| n["label"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let cycles = app.ok("/api/v1/network?highlight=cycles", None);
+    let in_cycles = marked(&cycles);
+    assert!(in_cycles.contains("Romano Than e.V.") && in_cycles.contains("Stadt Dortmund"));
+    assert!(!in_cycles.contains("Toflea"));
+    let path = app.ok(
+        "/api/v1/network?path_from=Toflea&path_to=Stadt%20Hagen",
+        None,
+    );
+    assert_eq!(path["no_path"], false);
+    assert!(marked(&path).is_superset(&BTreeSet::from([
+        "Toflea".to_string(),
+        "Stadt Hagen".to_string()
+    ])));
+    assert!(path["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["highlight"] == true));
+    let apart = app.ok(
+        "/api/v1/network?path_from=Toflea&path_to=Stadt%20Krefeld",
+        None,
+    );
+    assert_eq!(apart["no_path"], true);
+    let stops = app.ok("/api/v1/network?stops=Stiftung%20EVZ", None);
+    let losses: Vec<(&str, f64)> = stops["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| Some((n["label"].as_str()?, n["loss"].as_f64()?)))
+        .collect();
+    assert_eq!(losses, [("Romano Drom e.V.", 1.0)]);
+    let drawn = svg(&app, "/network.svg?highlight=cycles&stops=Stiftung%20EVZ");
+    roxmltree::Document::parse(&drawn).expect("well-formed with marks");
+    assert!(drawn.contains("class=\"node hl\"") && drawn.contains("stroke=\"#B3261E\""));
+
     // Bad parameters: every field at once; an unknown organisation is 404.
-    let (status, body) = app.get("/api/v1/network?depth=4&kind=castle&size=beauty", None);
+    let (status, body) = app.get(
+        "/api/v1/network?depth=4&kind=castle&size=beauty&highlight=glow&path_from=Toflea",
+        None,
+    );
     assert_eq!(status, Status::UnprocessableEntity);
     let mut fields = TestApp::error_fields(&body);
     fields.sort();
-    assert_eq!(fields, ["depth", "kind", "size"]);
+    assert_eq!(fields, ["depth", "highlight", "kind", "path_to", "size"]);
     let (status, _) = app.get("/api/v1/network?focus=Nirgendwo", None);
     assert_eq!(status, Status::NotFound);
 

@@ -38,6 +38,11 @@ pub struct PictureNode {
     pub size: f32,
     /// Degree or funding volume, as asked.
     pub value: f64,
+    /// Marked by a highlight (tandem pair, cycle, path).
+    pub highlight: bool,
+    /// Share of its funding it would lose if the funder in `stops` stopped (0–1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loss: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -46,6 +51,7 @@ pub struct PictureEdge {
     pub target: String,
     pub kind: &'static str,
     pub weight: u32,
+    pub highlight: bool,
 }
 
 /// A laid-out view, or the number of its nodes when too large to draw.
@@ -55,6 +61,8 @@ pub struct Picture {
     pub edges: Vec<PictureEdge>,
     /// Set when the view has more than `MAX_NODES` nodes (then nothing is drawn).
     pub too_large: Option<usize>,
+    /// A path was asked for and none connects the two in this view.
+    pub no_path: bool,
     pub layout_iterations: usize,
     #[serde(skip)]
     persons: Disclosure,
@@ -81,6 +89,7 @@ pub fn picture(s: &Snapshot, request: &ViewRequest, view: &ViewGraph, viewer: Vi
             nodes: Vec::new(),
             edges: Vec::new(),
             too_large: Some(view.nodes.len()),
+            no_path: false,
             layout_iterations: 0,
             persons: Disclosure::none(),
         };
@@ -109,7 +118,8 @@ pub fn picture(s: &Snapshot, request: &ViewRequest, view: &ViewGraph, viewer: Vi
         .iter()
         .zip(ids)
         .zip(points)
-        .map(|((n, id), (x, y))| {
+        .enumerate()
+        .map(|(i, ((n, id), (x, y)))| {
             let (label, kind, city) = match &s.graph[n.node] {
                 Node::Organisation(o) => (o.name.clone(), Some(o.kind), o.city.clone()),
                 Node::Person(p) => (p.name.clone(), None, None),
@@ -124,23 +134,28 @@ pub fn picture(s: &Snapshot, request: &ViewRequest, view: &ViewGraph, viewer: Vi
                 y,
                 size: radius(n.value, max),
                 value: n.value,
+                highlight: view.marks.nodes.contains(&i),
+                loss: view.marks.loss.get(&i).copied(),
             }
         })
         .collect();
     let edges = view
         .edges
         .iter()
-        .map(|e| PictureEdge {
+        .enumerate()
+        .map(|(k, e)| PictureEdge {
             source: nodes[e.source].key.clone(),
             target: nodes[e.target].key.clone(),
             kind: e.kind,
             weight: e.weight,
+            highlight: view.marks.edges.contains(&k),
         })
         .collect();
     Picture {
         nodes,
         edges,
         too_large: None,
+        no_path: view.marks.no_path,
         layout_iterations: laid.iterations,
         persons,
     }

@@ -116,13 +116,27 @@ pub fn draw(p: &Picture, words: &Words) -> String {
     );
     let at: std::collections::HashMap<&str, &PictureNode> =
         p.nodes.iter().map(|n| (n.key.as_str(), n)).collect();
+    // With marks, everything unmarked steps back.
+    let marked = p.edges.iter().any(|e| e.highlight)
+        || p.nodes.iter().any(|n| n.highlight || n.loss.is_some());
+    let faded = |on: bool| {
+        if marked && !on {
+            " opacity=\"0.3\""
+        } else {
+            ""
+        }
+    };
     out.push_str("<g id=\"edges\" stroke-linecap=\"round\">");
     for e in &p.edges {
         let (Some(a), Some(b)) = (at.get(e.source.as_str()), at.get(e.target.as_str())) else {
             continue;
         };
         let (colour, dash) = style::edge(e.kind);
-        let width = 1.0 + (e.weight as f32).log2().max(0.0);
+        let (colour, extra, class) = match e.highlight {
+            true => ("#000000", 2.5, "edge hl"),
+            false => (colour, 0.0, "edge"),
+        };
+        let width = 1.0 + (e.weight as f32).log2().max(0.0) + extra;
         let dash = if dash.is_empty() {
             String::new()
         } else {
@@ -130,14 +144,15 @@ pub fn draw(p: &Picture, words: &Words) -> String {
         };
         let _ = write!(
             out,
-            "<line class=\"edge\" data-s=\"{}\" data-t=\"{}\" x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" \
-             stroke=\"{colour}\" stroke-width=\"{width:.1}\"{dash}><title>{} ({})</title></line>",
+            "<line class=\"{class}\" data-s=\"{}\" data-t=\"{}\" x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" \
+             stroke=\"{colour}\" stroke-width=\"{width:.1}\"{dash}{}><title>{} ({})</title></line>",
             a.key,
             b.key,
             a.x,
             a.y,
             b.x,
             b.y,
+            faded(e.highlight),
             escape(&(words.link)(e.kind)),
             e.weight
         );
@@ -158,17 +173,43 @@ pub fn draw(p: &Picture, words: &Words) -> String {
         if let Some(c) = &n.city {
             let _ = write!(title, ", {c}");
         }
+        // A ring marks a highlighted node; a red ring as wide as the share shows a loss.
+        let mut ring = String::new();
+        if let Some(loss) = n.loss {
+            let _ = write!(title, " – {:.0} %", loss * 100.0);
+            let _ = write!(
+                ring,
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{:.1}\" fill=\"none\" stroke=\"#B3261E\" \
+                 stroke-width=\"{:.1}\"/>",
+                n.x,
+                n.y,
+                size + 4.0,
+                1.5 + 6.0 * loss as f32
+            );
+        } else if n.highlight {
+            let _ = write!(
+                ring,
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{:.1}\" fill=\"none\" stroke=\"#000000\" \
+                 stroke-width=\"2.5\"/>",
+                n.x,
+                n.y,
+                size + 4.0
+            );
+        }
         let stroke = if shape == Shape::Triangle {
             "#555555"
         } else {
             "#ffffff"
         };
+        let on = n.highlight || n.loss.is_some();
+        let class = if on { "node hl" } else { "node" };
         let _ = write!(
             out,
-            "<a href=\"/{page}/{}\" class=\"node\" id=\"{}\"><g>{} fill=\"{fill}\" stroke=\"{stroke}\" \
-             stroke-width=\"1.5\"/><title>{}</title></g></a>",
+            "<a href=\"/{page}/{}\" class=\"{class}\" id=\"{}\"><g{}>{ring}{} fill=\"{fill}\" \
+             stroke=\"{stroke}\" stroke-width=\"1.5\"/><title>{}</title></g></a>",
             escape(&n.id),
             n.key,
+            faded(on),
             style::shape(shape, n.x, n.y, size),
             escape(&title)
         );
@@ -205,6 +246,8 @@ mod tests {
             y,
             size: 8.0,
             value: i as f64,
+            highlight: false,
+            loss: None,
         }
     }
 
@@ -213,6 +256,7 @@ mod tests {
             nodes,
             edges,
             too_large: None,
+            no_path: false,
             layout_iterations: 0,
             persons: Default::default(),
         }
@@ -249,6 +293,7 @@ mod tests {
                 target: "n1".into(),
                 kind: "staff",
                 weight: 3,
+                highlight: false,
             }],
         );
         let svg = draw_plain(&p);

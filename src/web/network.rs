@@ -52,6 +52,17 @@ pub const LABELS: Labels = &[
     ("net.max", "höchstens", "at most"),
     ("net.empty", "Keine Organisation passt zu den Filtern.", "No organisation matches the filters."),
     ("net.help", "Ziehen oder Pfeiltasten verschieben, Mausrad oder + und − zoomen, 0 setzt zurück.", "Drag or use the arrow keys to move, the wheel or + and − to zoom, 0 resets."),
+    ("net.highlight", "Hervorheben", "Highlight"),
+    ("net.hl.tandem", "Tandems (Selbstorganisation – Arbeitgeber)", "Tandems (self-organisation – employer)"),
+    ("net.hl.cycles", "Gegenseitige Abhängigkeiten", "Mutual dependencies"),
+    ("net.hl.path_from", "Kürzester Weg von", "Shortest path from"),
+    ("net.hl.path_to", "nach", "to"),
+    ("net.hl.stops", "Was, wenn dieser Förderer aufhört?", "What if this funder stops?"),
+    (
+        "net.no_path",
+        "Zwischen den beiden gibt es in dieser Ansicht keinen Weg.",
+        "There is no path between the two in this view.",
+    ),
     ("net.link.staff", "Personal (beide Seiten)", "Staff (both sides)"),
     ("net.link.affiliation", "Rolle", "Role"),
     ("net.link.funding", "Förderung", "Funding"),
@@ -118,6 +129,10 @@ impl NetworkView {
 
     fn link_of(&self, kind: &str) -> String {
         link_label(self.chrome.lang, kind)
+    }
+
+    fn highlights(&self, what: &str) -> bool {
+        self.value("highlight").split(',').any(|w| w.trim() == what)
     }
 
     fn node_name(&self, key: &str) -> &str {

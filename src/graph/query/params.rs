@@ -151,6 +151,10 @@ impl<'a> Parser<'a> {
         self.problems.push(FieldProblem { field, problem });
     }
 
+    pub fn has_problems(&self) -> bool {
+        !self.problems.is_empty()
+    }
+
     pub fn into_problems(self) -> Problems {
         Problems(self.problems)
     }

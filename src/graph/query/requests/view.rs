@@ -9,6 +9,7 @@ use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 use petgraph::Direction::{Incoming, Outgoing};
 
+use super::highlight::{Highlight, Marks};
 use crate::domain::{Disclosure, OrgKind, RelationKind};
 use crate::graph::network::KindFilter;
 use crate::graph::query::{Discloses, GraphQuery, Parser, Problem};
@@ -39,6 +40,7 @@ pub struct ViewRequest {
     /// Persons as nodes (signed-in callers only); else folded into `staff` links.
     pub persons: bool,
     pub size: SizeBy,
+    pub highlight: Highlight,
 }
 
 /// One node of a view: a snapshot node and its size value.
@@ -66,6 +68,8 @@ pub struct ViewGraph {
     pub edges: Vec<ViewEdge>,
     /// Person ids shown as nodes (signed-in callers who asked for persons).
     pub persons: Vec<String>,
+    /// What the picture marks (tandems, cycles, a path, a funder's exit).
+    pub marks: Marks,
 }
 
 impl Discloses for ViewGraph {
@@ -78,9 +82,23 @@ impl Discloses for ViewGraph {
 
 impl ViewRequest {
     /// The parameters a view reads (and that its picture's address carries).
-    pub const PARAMS: [&'static str; 12] = [
-        "kind", "kinds", "city", "umbrella", "funder", "focus", "depth", "as_of", "from", "to",
-        "size", "persons",
+    pub const PARAMS: [&'static str; 16] = [
+        "kind",
+        "kinds",
+        "city",
+        "umbrella",
+        "funder",
+        "focus",
+        "depth",
+        "as_of",
+        "from",
+        "to",
+        "size",
+        "persons",
+        "highlight",
+        "path_from",
+        "path_to",
+        "stops",
     ];
 }
 
@@ -124,8 +142,9 @@ impl GraphQuery for ViewRequest {
             depth: p.number("depth", 1, 3),
             persons,
             size,
+            highlight: Highlight::parse(p),
         };
-        (!unknown).then_some(request)
+        (!unknown && !p.has_problems()).then_some(request)
     }
 
     fn run(&self, s: &Snapshot, viewer: Viewer) -> ViewGraph {
@@ -196,7 +215,7 @@ impl GraphQuery for ViewRequest {
                 }
             }
         }
-        ViewGraph {
+        let mut view = ViewGraph {
             persons: nodes
                 .iter()
                 .filter_map(|&n| s.person(n).map(|p| p.id.clone()))
@@ -207,7 +226,10 @@ impl GraphQuery for ViewRequest {
                 .map(|(node, value)| ViewNode { node, value })
                 .collect(),
             edges,
-        }
+            marks: Marks::default(),
+        };
+        view.marks = self.highlight.mark(s, &self.time, &view);
+        view
     }
 }
 
