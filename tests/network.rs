@@ -275,4 +275,53 @@ fn persons_folded_or_shown(app: &TestApp) {
     assert_eq!(reads_of(app, &chair), 1);
 }
 
-on_both_backends!(persons_folded_or_shown);
+/// An association funded three times by one funder: the profile shows its ego network
+/// and one bar per dated grant, project-bound ones striped.
+fn profile_pictures(app: &TestApp) {
+    let tok = app.editor();
+    let org = |name: &str, kind: &str| {
+        app.create(
+            "organisations",
+            &tok,
+            json!({"name": name, "kind": kind, "city": "Essen"}),
+        )
+    };
+    let verein = org("Romano Jekhipe e.V.", "roma_self_organisation");
+    let stiftung = org("Stiftung Mercator", "funder");
+    for (start, end, project) in [
+        ("2018", "2019", true),
+        ("2020-03", "2020-12", true),
+        ("2022", "", false),
+    ] {
+        let mut body = json!({"funder_id": stiftung, "recipient_id": verein, "start": start,
+                              "amount_min": 1_000_000, "amount_max": 2_000_000,
+                              "project_bound": project, "status": "granted"});
+        if !end.is_empty() {
+            body["end"] = json!(end);
+        }
+        app.create("fundings", &tok, body);
+    }
+    app.settle();
+    let (status, html) = page(&app.client, &format!("/organisations/{verein}"));
+    assert_eq!(status, Status::Ok);
+    let ego = &html[html.find("id=\"ego-network\"").expect("ego network")..];
+    let ego = &ego[ego.find("<svg").unwrap()..ego.find("</svg>").unwrap() + 6];
+    let doc = roxmltree::Document::parse(ego).expect("well-formed");
+    let nodes = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("a") && n.attribute("class") == Some("node"))
+        .count();
+    assert_eq!(nodes, 2, "the association and its funder");
+    let timeline = &html[html.find("id=\"funding-timeline\"").expect("timeline")..];
+    let timeline = &timeline[timeline.find("<svg").unwrap()..timeline.find("</svg>").unwrap() + 6];
+    let doc = roxmltree::Document::parse(timeline).expect("well-formed");
+    let bars: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("grant"))
+        .collect();
+    assert_eq!(bars.len(), 3);
+    assert_eq!(timeline.matches("url(#project-bound)").count(), 2);
+    assert!(timeline.contains("Stiftung Mercator · 10.000 – 20.000 EUR"));
+}
+
+on_both_backends!(persons_folded_or_shown, profile_pictures);

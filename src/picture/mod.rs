@@ -4,6 +4,7 @@
 pub mod layout;
 pub mod style;
 pub mod svg;
+pub mod timeline;
 
 use std::collections::HashMap;
 
@@ -61,6 +62,9 @@ pub struct Picture {
     pub edges: Vec<PictureEdge>,
     /// Set when the view has more than `MAX_NODES` nodes (then nothing is drawn).
     pub too_large: Option<usize>,
+    /// The drawing area, in SVG user units.
+    pub width: f32,
+    pub height: f32,
     /// A path was asked for and none connects the two in this view.
     pub no_path: bool,
     pub layout_iterations: usize,
@@ -82,6 +86,18 @@ fn radius(value: f64, max: f64) -> f32 {
 
 /// Lays out `view` (kept with the snapshot per request and viewer) and names its nodes.
 pub fn picture(s: &Snapshot, request: &ViewRequest, view: &ViewGraph, viewer: Viewer) -> Picture {
+    picture_sized(s, request, view, viewer, (WIDTH, HEIGHT))
+}
+
+/// Like `picture`, in a drawing area of another size (e.g. the small ego network of a
+/// profile, whose labels must stay readable when scaled to the page).
+pub fn picture_sized(
+    s: &Snapshot,
+    request: &ViewRequest,
+    view: &ViewGraph,
+    viewer: Viewer,
+    (width, height): (f32, f32),
+) -> Picture {
     let mut persons = Disclosure::none();
     view.disclose(&mut persons);
     if view.nodes.len() > MAX_NODES {
@@ -89,6 +105,8 @@ pub fn picture(s: &Snapshot, request: &ViewRequest, view: &ViewGraph, viewer: Vi
             nodes: Vec::new(),
             edges: Vec::new(),
             too_large: Some(view.nodes.len()),
+            width: WIDTH,
+            height: HEIGHT,
             no_path: false,
             layout_iterations: 0,
             persons: Disclosure::none(),
@@ -111,7 +129,7 @@ pub fn picture(s: &Snapshot, request: &ViewRequest, view: &ViewGraph, viewer: Vi
     let laid = s.memo.get_or(key, || {
         layout::force_atlas2(&ids, &weighted, SEED, &HashMap::new())
     });
-    let points = layout::fit(&laid.positions, WIDTH, HEIGHT, MARGIN);
+    let points = layout::fit(&laid.positions, width, height, MARGIN);
     let max = view.nodes.iter().map(|n| n.value).fold(0.0, f64::max);
     let nodes: Vec<PictureNode> = view
         .nodes
@@ -155,6 +173,8 @@ pub fn picture(s: &Snapshot, request: &ViewRequest, view: &ViewGraph, viewer: Vi
         nodes,
         edges,
         too_large: None,
+        width,
+        height,
         no_path: view.marks.no_path,
         layout_iterations: laid.iterations,
         persons,

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::style::{self, Shape};
-use super::{Picture, PictureNode, HEIGHT, WIDTH};
+use super::{Picture, PictureNode};
 use crate::domain::OrgKind;
 
 /// The words a picture needs, in the reader's language.
@@ -61,7 +61,7 @@ fn overlaps(a: (f32, f32, f32, f32), b: (f32, f32, f32, f32)) -> bool {
 
 /// Labels for as many nodes as fit without overlapping each other or leaving the
 /// picture, largest nodes first; the others are named on hover.
-pub fn place_labels(nodes: &[PictureNode]) -> Vec<Label> {
+pub fn place_labels(nodes: &[PictureNode], (width, height): (f32, f32)) -> Vec<Label> {
     let mut order: Vec<&PictureNode> = nodes.iter().collect();
     order.sort_by(|a, b| {
         b.value
@@ -84,8 +84,8 @@ pub fn place_labels(nodes: &[PictureNode]) -> Vec<Label> {
         let fits = |b: (f32, f32, f32, f32)| {
             b.0 >= 0.0
                 && b.1 >= 0.0
-                && b.0 + b.2 <= WIDTH
-                && b.1 + b.3 <= HEIGHT
+                && b.0 + b.2 <= width
+                && b.1 + b.3 <= height
                 && !placed.iter().any(|l| overlaps(l.bounds, b))
         };
         if let Some(&(bx, by)) = candidates.iter().find(|&&(bx, by)| fits((bx, by, w, h))) {
@@ -104,13 +104,14 @@ pub fn place_labels(nodes: &[PictureNode]) -> Vec<Label> {
 /// The SVG document of a picture.
 pub fn draw(p: &Picture, words: &Words) -> String {
     let mut out = String::new();
+    let (width, height) = (p.width, p.height);
     let _ = write!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"network-svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" \
-         width=\"{WIDTH}\" height=\"{HEIGHT}\" role=\"img\" aria-labelledby=\"network-title network-desc\" \
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"network-svg\" viewBox=\"0 0 {width} {height}\" \
+         width=\"{width}\" height=\"{height}\" role=\"img\" aria-labelledby=\"network-title network-desc\" \
          font-family=\"sans-serif\" font-size=\"{FONT}\">\
          <title id=\"network-title\">{}</title><desc id=\"network-desc\">{}</desc>\
-         <rect width=\"{WIDTH}\" height=\"{HEIGHT}\" fill=\"#ffffff\"/>",
+         <rect width=\"{width}\" height=\"{height}\" fill=\"#ffffff\"/>",
         escape(words.title),
         escape(&words.description)
     );
@@ -215,7 +216,7 @@ pub fn draw(p: &Picture, words: &Words) -> String {
         );
     }
     out.push_str("</g><g id=\"labels\" pointer-events=\"none\" fill=\"#222222\">");
-    for l in place_labels(&p.nodes) {
+    for l in place_labels(&p.nodes, (width, height)) {
         let _ = write!(
             out,
             "<text x=\"{:.1}\" y=\"{:.1}\" data-for=\"{}\" stroke=\"#ffffff\" stroke-width=\"3\" \
@@ -256,6 +257,8 @@ mod tests {
             nodes,
             edges,
             too_large: None,
+            width: 1200.0,
+            height: 800.0,
             no_path: false,
             layout_iterations: 0,
             persons: Default::default(),
@@ -325,11 +328,11 @@ mod tests {
                 node(i, &format!("Organisation Nummer {i}"), x, y)
             })
             .collect();
-        let labels = place_labels(&nodes);
+        let labels = place_labels(&nodes, (1200.0, 800.0));
         assert!(!labels.is_empty() && labels.len() < nodes.len());
         for (i, a) in labels.iter().enumerate() {
             let (x, y, w, h) = a.bounds;
-            assert!(x >= 0.0 && y >= 0.0 && x + w <= WIDTH && y + h <= HEIGHT);
+            assert!(x >= 0.0 && y >= 0.0 && x + w <= 1200.0 && y + h <= 800.0);
             for b in &labels[i + 1..] {
                 assert!(!overlaps(a.bounds, b.bounds), "{} and {}", a.key, b.key);
             }

@@ -5,7 +5,7 @@ mod auth;
 pub mod forms;
 pub mod i18n;
 mod links;
-mod network;
+pub(crate) mod network;
 mod organisations;
 mod overlaps;
 mod persons;

@@ -13,10 +13,11 @@ use super::organisations::organisation_names;
 use super::{fail, Chrome, HtmlError};
 use crate::db::Db;
 use crate::domain::OrgKind;
+use crate::graph::query::{self, GraphQuery};
 use crate::graph::query::{Answer, Params, Problem, Problems, ViewRequest};
 use crate::graph::{GraphState, Viewer};
 use crate::http::Shown;
-use crate::picture::{style, svg, Picture, MAX_NODES};
+use crate::picture::{style, svg, timeline, Picture, MAX_NODES};
 
 pub const LABELS: Labels = &[
     ("nav.network", "Netzwerk", "Network"),
@@ -53,6 +54,14 @@ pub const LABELS: Labels = &[
     ("net.empty", "Keine Organisation passt zu den Filtern.", "No organisation matches the filters."),
     ("net.help", "Ziehen oder Pfeiltasten verschieben, Mausrad oder + und − zoomen, 0 setzt zurück.", "Drag or use the arrow keys to move, the wheel or + and − to zoom, 0 resets."),
     ("net.highlight", "Hervorheben", "Highlight"),
+    ("net.ego", "Im Netzwerk", "In the network"),
+    ("net.open", "Im Netzwerk öffnen", "Open in the network"),
+    ("net.funding_timeline", "Förderung im Zeitverlauf", "Funding over time"),
+    (
+        "net.timeline_hint",
+        "Ein Balken je Förderung; gestreift: projektgebunden. Viele kurze gestreifte Balken nacheinander zeigen „Projektitis“.",
+        "One bar per grant; striped: project-bound. Many short striped bars in a row show “Projektitis”.",
+    ),
     ("net.hl.tandem", "Tandems (Selbstorganisation – Arbeitgeber)", "Tandems (self-organisation – employer)"),
     ("net.hl.cycles", "Gegenseitige Abhängigkeiten", "Mutual dependencies"),
     ("net.hl.path_from", "Kürzester Weg von", "Shortest path from"),
@@ -341,6 +350,64 @@ async fn svg_file(
         ),
     };
     Ok(Shown::new(file, answer.persons))
+}
+
+/// The pictures on an organisation's profile: its ego network (one step, persons folded:
+/// organisation-level for every visitor) and its funding over time.
+pub struct ProfilePictures {
+    pub network: Option<String>,
+    pub funding: Option<String>,
+}
+
+pub(crate) async fn profile_pictures(g: &Arc<GraphState>, id: &str, lang: Lang) -> ProfilePictures {
+    let s = g.current();
+    let id = id.to_string();
+    let drawn = rocket::tokio::task::spawn_blocking(move || {
+        let params = Params::new([("focus", id.as_str()), ("depth", "1")]);
+        let viewer = Viewer::Anonymous;
+        let network = query::parse::<ViewRequest>(&s, &params, viewer)
+            .ok()
+            .map(|request| {
+                let view = request.run(&s, viewer);
+                crate::picture::picture_sized(&s, &request, &view, viewer, (640.0, 380.0))
+            })
+            .filter(|p| p.nodes.len() > 1)
+            .map(|p| {
+                let kind = |k: Option<OrgKind>| kind_label(lang, k);
+                let link = |k: &str| link_label(lang, k);
+                svg::draw(&p, &words(lang, &p, &kind, &link))
+            });
+        let params = Params::new([("organisation", id.as_str())]);
+        let grants = query::ask::<query::GrantsReceived>(&s, &params, viewer)
+            .map(|a| a.body)
+            .unwrap_or_default();
+        let bars: Vec<timeline::Bar> = grants
+            .iter()
+            .map(|g| {
+                let mut label = g.funder.name.clone();
+                if let Some(p) = &g.programme {
+                    label = format!("{label} · {p}");
+                }
+                let amount = super::amount_text(g.amount_min, g.amount_max);
+                if !amount.is_empty() {
+                    label = format!("{label} · {amount} EUR");
+                }
+                timeline::Bar {
+                    label,
+                    interval: g.interval,
+                    project_bound: g.project_bound,
+                }
+            })
+            .collect();
+        let today = chrono::Utc::now().date_naive();
+        let funding = timeline::funding(&bars, today, lang.t("net.funding_timeline"));
+        ProfilePictures { network, funding }
+    })
+    .await;
+    drawn.unwrap_or(ProfilePictures {
+        network: None,
+        funding: None,
+    })
 }
 
 pub fn routes() -> Vec<Route> {

@@ -50,7 +50,8 @@ shows_no_person!(
     Component,
     EndingFunding,
     Loss,
-    FundingOverlap
+    FundingOverlap,
+    crate::graph::query::Grant
 );
 
 impl Discloses for StaffOverlap {

@@ -72,6 +72,7 @@ struct ProfileView {
     facts: Facts,
     dependencies: Vec<Dependency>,
     overlaps: Vec<StaffOverlap>,
+    pictures: crate::web::network::ProfilePictures,
 }
 
 impl ProfileView {
@@ -353,12 +354,14 @@ pub async fn profile(
     // The profile lists dependency kinds and overlap counts only: organisation-level
     // answers, the same for every visitor.
     let (dependencies, overlaps) = graph_facts(graph, id);
+    let pictures = crate::web::network::profile_pictures(graph, id, chrome.lang).await;
     let persons = facts.persons();
     let html = render(&ProfileView {
         chrome,
         facts,
         dependencies,
         overlaps,
+        pictures,
     })?;
     Ok(Shown::new(html, persons))
 }

@@ -171,3 +171,49 @@ impl GraphQuery for DependentsRequest {
         }
     }
 }
+
+/// The grants one organisation received, oldest first (for its funding timeline).
+pub struct GrantsReceived {
+    pub organisation: NodeIndex,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Grant {
+    pub funder: OrgRef,
+    pub programme: Option<String>,
+    pub amount_min: Option<i64>,
+    pub amount_max: Option<i64>,
+    #[serde(flatten)]
+    pub interval: crate::domain::Interval,
+    pub project_bound: bool,
+}
+
+impl GraphQuery for GrantsReceived {
+    type Answer = Vec<Grant>;
+
+    fn parse(p: &mut Parser) -> Option<Self> {
+        Some(GrantsReceived {
+            organisation: p.organisation("organisation")?,
+        })
+    }
+
+    fn run(&self, s: &Snapshot, _: Viewer) -> Vec<Grant> {
+        let mut grants: Vec<Grant> = s
+            .grants_to(self.organisation)
+            .filter_map(|(funder, f)| {
+                Some(Grant {
+                    funder: OrgRef::of(s.org(funder)?),
+                    programme: f.programme.clone(),
+                    amount_min: f.amount_min,
+                    amount_max: f.amount_max,
+                    interval: f.interval,
+                    project_bound: f.project_bound,
+                })
+            })
+            .collect();
+        grants.sort_by(|a, b| {
+            (a.interval.start, &a.funder.name).cmp(&(b.interval.start, &b.funder.name))
+        });
+        grants
+    }
+}
