@@ -71,7 +71,35 @@
   // A drag is not a click on the node where it ended.
   svg.addEventListener("click", function (e) { if (moved) { e.preventDefault(); moved = false; } }, true);
 
+  // On a focused node the arrow keys move to the neighbour lying most in that direction.
+  function neighbourTowards(node, key) {
+    var dir = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[key];
+    var here = node.querySelector("circle, rect, polygon");
+    if (!dir || !here) { return null; }
+    var from = here.getBBox();
+    var best = null, bestScore = -Infinity;
+    svg.querySelectorAll("line.edge").forEach(function (l) {
+      var s = l.getAttribute("data-s"), t = l.getAttribute("data-t");
+      var other = s === node.id ? t : (t === node.id ? s : null);
+      var el = other && document.getElementById(other);
+      var shape = el && el.querySelector("circle, rect, polygon");
+      if (!shape) { return; }
+      var to = shape.getBBox();
+      var dx = (to.x + to.width / 2) - (from.x + from.width / 2);
+      var dy = (to.y + to.height / 2) - (from.y + from.height / 2);
+      var length = Math.hypot(dx, dy) || 1;
+      var score = (dx * dir[0] + dy * dir[1]) / length;
+      if (score > 0.3 && score > bestScore) { best = el; bestScore = score; }
+    });
+    return best;
+  }
+
   frame.addEventListener("keydown", function (e) {
+    var active = document.activeElement;
+    if (active && active.classList && active.classList.contains("node")) {
+      var next = neighbourTowards(active, e.key);
+      if (next) { next.focus(); e.preventDefault(); return; }
+    }
     var step = view.w / 10;
     var c = centre();
     switch (e.key) {
@@ -110,4 +138,18 @@
     n.addEventListener("mouseleave", clear);
     n.addEventListener("blur", clear);
   });
+
+  // The year slider sets the date and shows that year's picture.
+  var year = document.getElementById("year");
+  var asOf = document.getElementById("as_of");
+  var form = document.getElementById("network-filters");
+  if (year && asOf && form) {
+    var shown = document.getElementById("year-shown");
+    year.addEventListener("input", function () { if (shown) { shown.textContent = year.value; } });
+    year.addEventListener("change", function () {
+      asOf.value = year.value;
+      ["from", "to"].forEach(function (id) { var f = document.getElementById(id); if (f) { f.value = ""; } });
+      form.submit();
+    });
+  }
 })();

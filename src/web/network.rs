@@ -53,6 +53,12 @@ pub const LABELS: Labels = &[
     ("net.max", "höchstens", "at most"),
     ("net.empty", "Keine Organisation passt zu den Filtern.", "No organisation matches the filters."),
     ("net.help", "Ziehen oder Pfeiltasten verschieben, Mausrad oder + und − zoomen, 0 setzt zurück.", "Drag or use the arrow keys to move, the wheel or + and − to zoom, 0 resets."),
+    ("net.year", "Jahr", "Year"),
+    (
+        "net.year_hint",
+        "Schieben zeigt das Netzwerk in jenem Jahr.",
+        "Sliding shows the network in that year.",
+    ),
     ("net.highlight", "Hervorheben", "Highlight"),
     ("net.ego", "Im Netzwerk", "In the network"),
     ("net.open", "Im Netzwerk öffnen", "Open in the network"),
@@ -76,6 +82,9 @@ pub const LABELS: Labels = &[
     ("net.link.affiliation", "Rolle", "Role"),
     ("net.link.funding", "Förderung", "Funding"),
 ];
+
+/// The year slider starts here (the study's records begin in the 1970s).
+const FIRST_YEAR: i32 = 1970;
 
 /// A link kind's label.
 fn link_label(lang: Lang, kind: &str) -> String {
@@ -125,6 +134,10 @@ struct NetworkView {
     max_nodes: usize,
     /// Node labels by key, for the table of links.
     node_names: std::collections::HashMap<String, String>,
+    /// The year slider: its range and where it stands (the `as_of` year, else this year).
+    first_year: i32,
+    this_year: i32,
+    year: i32,
 }
 
 impl NetworkView {
@@ -293,7 +306,17 @@ async fn page(
         .flat_map(|p| &p.nodes)
         .map(|n| (n.key.clone(), n.label.clone()))
         .collect();
+    use chrono::Datelike;
+    let this_year = chrono::Utc::now().year();
+    let year = p
+        .get("as_of")
+        .and_then(|d| d.get(..4)?.parse().ok())
+        .filter(|y| (FIRST_YEAR..=this_year).contains(y))
+        .unwrap_or(this_year);
     let view = NetworkView {
+        first_year: FIRST_YEAR,
+        this_year,
+        year,
         node_names,
         names: organisation_names(db).await,
         chrome,
