@@ -68,6 +68,18 @@ fn views_of_the_study_data() {
         all["edges"].as_array().unwrap().len()
     );
 
+    // The same picture as PNG, rendered on the server at twice the size.
+    let res = app.client.get("/network.png").dispatch();
+    assert_eq!(res.status(), Status::Ok);
+    assert_eq!(
+        res.content_type().map(|c| c.to_string()).as_deref(),
+        Some("image/png")
+    );
+    let png = res.into_bytes().unwrap_or_default();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let dimension = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
+    assert_eq!((dimension(16), dimension(20)), (2400, 1600));
+
     // Romano Drom (Hagen, 2019 – 2024) is in a picture of 2023 and gone from 2025's.
     let hagen_2023 = app.ok("/api/v1/network?city=Hagen&as_of=2023", None);
     assert!(labels(&hagen_2023).contains("Romano Drom e.V."));

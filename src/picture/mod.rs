@@ -2,6 +2,7 @@
 //! laid out on the server (`layout`) and drawn as SVG (`svg`). Pure functions over the
 //! snapshot; no routes or pages. Layouts are kept with their snapshot, by view.
 pub mod layout;
+pub mod png;
 pub mod style;
 pub mod svg;
 pub mod timeline;

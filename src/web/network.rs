@@ -39,6 +39,7 @@ pub const LABELS: Labels = &[
     ("net.person", "Person", "Person"),
     ("net.download", "Als SVG herunterladen", "Download as SVG"),
     ("net.json", "Als JSON", "As JSON"),
+    ("net.png", "Als PNG", "As PNG"),
     ("net.legend", "Legende", "Legend"),
     ("net.table", "Als Tabelle", "As a table"),
     ("net.nodes", "Knoten", "Nodes"),
@@ -433,6 +434,43 @@ pub(crate) async fn profile_pictures(g: &Arc<GraphState>, id: &str, lang: Lang) 
     })
 }
 
+/// The picture as a PNG file, rendered on the server.
+#[derive(Responder)]
+#[response(content_type = "image/png")]
+struct PngFile {
+    body: Vec<u8>,
+    disposition: Header<'static>,
+}
+
+#[get("/network.png")]
+async fn png_file(
+    chrome: Chrome,
+    g: &State<Arc<GraphState>>,
+    p: Params,
+) -> Result<Shown<PngFile>, HtmlError> {
+    let lang = chrome.lang;
+    let answer = match ask(g, &chrome, &p).await? {
+        Ok(a) => a,
+        Err(problems) => return Err(fail(&chrome, problems.into())),
+    };
+    let kind = |k: Option<OrgKind>| kind_label(lang, k);
+    let link = |k: &str| link_label(lang, k);
+    let drawn = svg::draw(&answer.body, &words(lang, &answer.body, &kind, &link));
+    let body =
+        rocket::tokio::task::spawn_blocking(move || crate::picture::png::render(&drawn, 2.0))
+            .await
+            .map_err(|e| fail(&chrome, crate::error::Error::Internal(e.to_string())))?
+            .map_err(|e| fail(&chrome, e))?;
+    let file = PngFile {
+        body,
+        disposition: Header::new(
+            "Content-Disposition",
+            "attachment; filename=\"network.png\"",
+        ),
+    };
+    Ok(Shown::new(file, answer.persons))
+}
+
 pub fn routes() -> Vec<Route> {
-    routes![page, svg_file]
+    routes![page, svg_file, png_file]
 }
