@@ -12,8 +12,9 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::domain::{Disclosure, OrgKind};
+use crate::graph::query::GraphQuery;
 use crate::graph::query::{Discloses, ViewEdge, ViewGraph, ViewRequest};
-use crate::graph::{MemoKey, Node, Snapshot, Viewer};
+use crate::graph::{MemoKey, Node, Snapshot, TimeFilter, Viewer};
 
 /// The drawing area of a picture, in SVG user units.
 pub const WIDTH: f32 = 1200.0;
@@ -85,6 +86,31 @@ fn radius(value: f64, max: f64) -> f32 {
     (5.0 + 17.0 * share.sqrt()) as f32
 }
 
+/// Start positions for a view at a date or in a window: where its nodes stand in the
+/// same view over all time (laid out once and kept), so that moving through the years
+/// moves nodes little. A view over all time starts from scratch.
+fn anchor(s: &Snapshot, request: &ViewRequest, viewer: Viewer) -> HashMap<String, (f32, f32)> {
+    if request.time == TimeFilter::ALL {
+        return HashMap::new();
+    }
+    let whole = ViewRequest {
+        time: TimeFilter::ALL,
+        ..request.clone()
+    };
+    let view = whole.run(s, viewer);
+    if view.nodes.len() > MAX_NODES {
+        return HashMap::new();
+    }
+    let picture = picture_sized(s, &whole, &view, viewer, (WIDTH, HEIGHT));
+    // Back from the drawing area to layout units is not needed: FA2 only needs a start
+    // that keeps the neighbourhoods; the drawn positions keep them.
+    picture
+        .nodes
+        .into_iter()
+        .map(|n| (n.id, (n.x, n.y)))
+        .collect()
+}
+
 /// Lays out `view` (kept with the snapshot per request and viewer) and names its nodes.
 pub fn picture(s: &Snapshot, request: &ViewRequest, view: &ViewGraph, viewer: Viewer) -> Picture {
     picture_sized(s, request, view, viewer, (WIDTH, HEIGHT))
@@ -128,7 +154,8 @@ pub fn picture_sized(
         .collect();
     let key = MemoKey::Layout(request.clone(), viewer);
     let laid = s.memo.get_or(key, || {
-        layout::force_atlas2(&ids, &weighted, SEED, &HashMap::new())
+        let start = anchor(s, request, viewer);
+        layout::force_atlas2(&ids, &weighted, SEED, &start)
     });
     let points = layout::fit(&laid.positions, width, height, MARGIN);
     let max = view.nodes.iter().map(|n| n.value).fold(0.0, f64::max);
