@@ -109,8 +109,8 @@ pub fn force_atlas2(
     }
 }
 
-/// The larger side of the bounding box.
-fn extent(points: &[(f32, f32)]) -> f32 {
+/// The bounding box: (left, top, right, bottom).
+fn bounds(points: &[(f32, f32)]) -> (f32, f32, f32, f32) {
     let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
     for &(x, y) in points {
         x0 = x0.min(x);
@@ -118,6 +118,12 @@ fn extent(points: &[(f32, f32)]) -> f32 {
         x1 = x1.max(x);
         y1 = y1.max(y);
     }
+    (x0, y0, x1, y1)
+}
+
+/// The larger side of the bounding box.
+fn extent(points: &[(f32, f32)]) -> f32 {
+    let (x0, y0, x1, y1) = bounds(points);
     (x1 - x0).max(y1 - y0)
 }
 
@@ -127,13 +133,7 @@ pub fn fit(points: &[(f32, f32)], width: f32, height: f32, margin: f32) -> Vec<(
     if points.is_empty() {
         return Vec::new();
     }
-    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-    for &(x, y) in points {
-        x0 = x0.min(x);
-        y0 = y0.min(y);
-        x1 = x1.max(x);
-        y1 = y1.max(y);
-    }
+    let (x0, y0, x1, y1) = bounds(points);
     let (w, h) = ((x1 - x0).max(1e-6), (y1 - y0).max(1e-6));
     let scale = ((width - 2.0 * margin) / w).min((height - 2.0 * margin) / h);
     // Centred in the box.

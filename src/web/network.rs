@@ -242,12 +242,8 @@ async fn page(
             (None, Default::default(), errors)
         }
     };
-    let kind = |k: Option<OrgKind>| kind_label(lang, k);
-    let link = |k: &str| link_label(lang, k);
     let svg = match &picture {
-        Some(pic) if pic.too_large.is_none() && !pic.nodes.is_empty() => {
-            svg::draw(pic, &words(lang, pic, &kind, &link))
-        }
+        Some(pic) if pic.too_large.is_none() && !pic.nodes.is_empty() => draw(lang, pic),
         _ => String::new(),
     };
     let listed = |name: &str| -> Vec<String> {
@@ -344,6 +340,26 @@ async fn page(
     Ok(Shown::new(RawHtml(html), persons))
 }
 
+/// The SVG of a request's picture and the persons it shows; bad parameters are the
+/// error page.
+async fn drawn(
+    g: &Arc<GraphState>,
+    chrome: &Chrome,
+    p: &Params,
+) -> Result<(String, crate::domain::Disclosure), HtmlError> {
+    match ask(g, chrome, p).await? {
+        Ok(a) => Ok((draw(chrome.lang, &a.body), a.persons)),
+        Err(problems) => Err(fail(chrome, problems.into())),
+    }
+}
+
+/// A picture as SVG with words in `lang`.
+fn draw(lang: Lang, picture: &Picture) -> String {
+    let kind = |k: Option<OrgKind>| kind_label(lang, k);
+    let link = |k: &str| link_label(lang, k);
+    svg::draw(picture, &words(lang, picture, &kind, &link))
+}
+
 /// The picture as an SVG file.
 #[derive(Responder)]
 #[response(content_type = "image/svg+xml")]
@@ -358,14 +374,7 @@ async fn svg_file(
     g: &State<Arc<GraphState>>,
     p: Params,
 ) -> Result<Shown<SvgFile>, HtmlError> {
-    let lang = chrome.lang;
-    let answer = match ask(g, &chrome, &p).await? {
-        Ok(a) => a,
-        Err(problems) => return Err(fail(&chrome, problems.into())),
-    };
-    let kind = |k: Option<OrgKind>| kind_label(lang, k);
-    let link = |k: &str| link_label(lang, k);
-    let body = svg::draw(&answer.body, &words(lang, &answer.body, &kind, &link));
+    let (body, persons) = drawn(g, &chrome, &p).await?;
     let file = SvgFile {
         body,
         disposition: Header::new(
@@ -373,7 +382,7 @@ async fn svg_file(
             "attachment; filename=\"network.svg\"",
         ),
     };
-    Ok(Shown::new(file, answer.persons))
+    Ok(Shown::new(file, persons))
 }
 
 /// The pictures on an organisation's profile: its ego network (one step, persons folded:
@@ -396,11 +405,7 @@ pub(crate) async fn profile_pictures(g: &Arc<GraphState>, id: &str, lang: Lang) 
                 crate::picture::picture_sized(&s, &request, &view, viewer, (640.0, 380.0))
             })
             .filter(|p| p.nodes.len() > 1)
-            .map(|p| {
-                let kind = |k: Option<OrgKind>| kind_label(lang, k);
-                let link = |k: &str| link_label(lang, k);
-                svg::draw(&p, &words(lang, &p, &kind, &link))
-            });
+            .map(|p| draw(lang, &p));
         let params = Params::new([("organisation", id.as_str())]);
         let grants = query::ask::<query::GrantsReceived>(&s, &params, viewer)
             .map(|a| a.body)
@@ -448,14 +453,7 @@ async fn png_file(
     g: &State<Arc<GraphState>>,
     p: Params,
 ) -> Result<Shown<PngFile>, HtmlError> {
-    let lang = chrome.lang;
-    let answer = match ask(g, &chrome, &p).await? {
-        Ok(a) => a,
-        Err(problems) => return Err(fail(&chrome, problems.into())),
-    };
-    let kind = |k: Option<OrgKind>| kind_label(lang, k);
-    let link = |k: &str| link_label(lang, k);
-    let drawn = svg::draw(&answer.body, &words(lang, &answer.body, &kind, &link));
+    let (drawn, persons) = drawn(g, &chrome, &p).await?;
     let body =
         rocket::tokio::task::spawn_blocking(move || crate::picture::png::render(&drawn, 2.0))
             .await
@@ -468,7 +466,7 @@ async fn png_file(
             "attachment; filename=\"network.png\"",
         ),
     };
-    Ok(Shown::new(file, answer.persons))
+    Ok(Shown::new(file, persons))
 }
 
 pub fn routes() -> Vec<Route> {
