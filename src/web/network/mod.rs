@@ -8,81 +8,21 @@ use rocket::http::Header;
 use rocket::response::content::RawHtml;
 use rocket::{get, routes, Responder, Route, State};
 
-use super::i18n::{Labels, Lang};
+use super::i18n::Lang;
 use super::organisations::organisation_names;
 use super::{fail, Chrome, HtmlError};
 use crate::db::Db;
 use crate::domain::OrgKind;
-use crate::graph::query::{self, GraphQuery};
 use crate::graph::query::{Answer, Params, Problem, Problems, ViewRequest};
 use crate::graph::{GraphState, Viewer};
 use crate::http::Shown;
-use crate::picture::{style, svg, timeline, Picture, MAX_NODES};
+use crate::picture::{style, svg, Picture, MAX_NODES};
 
-pub const LABELS: Labels = &[
-    ("nav.network", "Netzwerk", "Network"),
-    ("net.title", "Netzwerk", "Network"),
-    (
-        "net.intro",
-        "Organisationen und ihre Verbindungen, auf dem Server angeordnet (ForceAtlas2). Personen mit Rollen auf beiden Seiten erscheinen als „Personal“-Verbindung, gewichtet nach ihrer Zahl.",
-        "Organisations and their links, laid out on the server (ForceAtlas2). Persons with roles on both sides appear as a “staff” link, weighted by their number.",
-    ),
-    ("net.kinds", "Arten von Organisationen", "Kinds of organisation"),
-    ("net.links", "Arten von Verbindungen", "Kinds of link"),
-    ("net.umbrella", "Dachverband", "Umbrella"),
-    ("net.focus", "Im Mittelpunkt", "Focus"),
-    ("net.depth", "Schritte", "Steps"),
-    ("net.size", "Größe nach", "Size by"),
-    ("net.size.degree", "Zahl der Verbindungen", "Number of links"),
-    ("net.size.funding", "Fördervolumen", "Funding volume"),
-    ("net.persons", "Personen als Knoten zeigen", "Show persons as nodes"),
-    ("net.person", "Person", "Person"),
-    ("net.download", "Als SVG herunterladen", "Download as SVG"),
-    ("net.json", "Als JSON", "As JSON"),
-    ("net.png", "Als PNG", "As PNG"),
-    ("net.legend", "Legende", "Legend"),
-    ("net.table", "Als Tabelle", "As a table"),
-    ("net.nodes", "Knoten", "Nodes"),
-    ("net.edges", "Verbindungen", "Links"),
-    ("net.value", "Wert", "Value"),
-    ("net.weight", "Gewicht", "Weight"),
-    (
-        "net.too_large",
-        "Diese Ansicht hat zu viele Knoten für ein Bild. Bitte mit den Filtern eingrenzen. Knoten:",
-        "This view has too many nodes for a picture. Please narrow it with the filters. Nodes:",
-    ),
-    ("net.max", "höchstens", "at most"),
-    ("net.empty", "Keine Organisation passt zu den Filtern.", "No organisation matches the filters."),
-    ("net.help", "Ziehen oder Pfeiltasten verschieben, Mausrad oder + und − zoomen, 0 setzt zurück.", "Drag or use the arrow keys to move, the wheel or + and − to zoom, 0 resets."),
-    ("net.year", "Jahr", "Year"),
-    (
-        "net.year_hint",
-        "Schieben zeigt das Netzwerk in jenem Jahr.",
-        "Sliding shows the network in that year.",
-    ),
-    ("net.highlight", "Hervorheben", "Highlight"),
-    ("net.ego", "Im Netzwerk", "In the network"),
-    ("net.open", "Im Netzwerk öffnen", "Open in the network"),
-    ("net.funding_timeline", "Förderung im Zeitverlauf", "Funding over time"),
-    (
-        "net.timeline_hint",
-        "Ein Balken je Förderung; gestreift: projektgebunden. Viele kurze gestreifte Balken nacheinander zeigen „Projektitis“.",
-        "One bar per grant; striped: project-bound. Many short striped bars in a row show “Projektitis”.",
-    ),
-    ("net.hl.tandem", "Tandems (Selbstorganisation – Arbeitgeber)", "Tandems (self-organisation – employer)"),
-    ("net.hl.cycles", "Gegenseitige Abhängigkeiten", "Mutual dependencies"),
-    ("net.hl.path_from", "Kürzester Weg von", "Shortest path from"),
-    ("net.hl.path_to", "nach", "to"),
-    ("net.hl.stops", "Was, wenn dieser Förderer aufhört?", "What if this funder stops?"),
-    (
-        "net.no_path",
-        "Zwischen den beiden gibt es in dieser Ansicht keinen Weg.",
-        "There is no path between the two in this view.",
-    ),
-    ("net.link.staff", "Personal (beide Seiten)", "Staff (both sides)"),
-    ("net.link.affiliation", "Rolle", "Role"),
-    ("net.link.funding", "Förderung", "Funding"),
-];
+mod labels;
+mod profile;
+
+pub use labels::LABELS;
+pub use profile::{profile_pictures, ProfilePictures};
 
 /// The year slider starts here (the study's records begin in the 1970s).
 const FIRST_YEAR: i32 = 1970;
@@ -383,60 +323,6 @@ async fn svg_file(
         ),
     };
     Ok(Shown::new(file, persons))
-}
-
-/// The pictures on an organisation's profile: its ego network (one step, persons folded:
-/// organisation-level for every visitor) and its funding over time.
-pub struct ProfilePictures {
-    pub network: Option<String>,
-    pub funding: Option<String>,
-}
-
-pub(crate) async fn profile_pictures(g: &Arc<GraphState>, id: &str, lang: Lang) -> ProfilePictures {
-    let s = g.current();
-    let id = id.to_string();
-    let drawn = rocket::tokio::task::spawn_blocking(move || {
-        let params = Params::new([("focus", id.as_str()), ("depth", "1")]);
-        let viewer = Viewer::Anonymous;
-        let network = query::parse::<ViewRequest>(&s, &params, viewer)
-            .ok()
-            .map(|request| {
-                let view = request.run(&s, viewer);
-                crate::picture::picture_sized(&s, &request, &view, viewer, (640.0, 380.0))
-            })
-            .filter(|p| p.nodes.len() > 1)
-            .map(|p| draw(lang, &p));
-        let params = Params::new([("organisation", id.as_str())]);
-        let grants = query::ask::<query::GrantsReceived>(&s, &params, viewer)
-            .map(|a| a.body)
-            .unwrap_or_default();
-        let bars: Vec<timeline::Bar> = grants
-            .iter()
-            .map(|g| {
-                let mut label = g.funder.name.clone();
-                if let Some(p) = &g.programme {
-                    label = format!("{label} · {p}");
-                }
-                let amount = super::amount_text(g.amount_min, g.amount_max);
-                if !amount.is_empty() {
-                    label = format!("{label} · {amount} EUR");
-                }
-                timeline::Bar {
-                    label,
-                    interval: g.interval,
-                    project_bound: g.project_bound,
-                }
-            })
-            .collect();
-        let today = chrono::Utc::now().date_naive();
-        let funding = timeline::funding(&bars, today, lang.t("net.funding_timeline"));
-        ProfilePictures { network, funding }
-    })
-    .await;
-    drawn.unwrap_or(ProfilePictures {
-        network: None,
-        funding: None,
-    })
 }
 
 /// The picture as a PNG file, rendered on the server.
