@@ -101,6 +101,16 @@ pub fn place_labels(nodes: &[PictureNode], (width, height): (f32, f32)) -> Vec<L
     placed
 }
 
+/// The two ends of a link, in a fixed order.
+fn pair(e: &super::PictureEdge) -> (&str, &str) {
+    let (a, b) = (e.source.as_str(), e.target.as_str());
+    if a <= b {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
 /// The SVG document of a picture.
 pub fn draw(p: &Picture, words: &Words) -> String {
     let mut out = String::new();
@@ -127,10 +137,26 @@ pub fn draw(p: &Picture, words: &Words) -> String {
             ""
         }
     };
+    // Links of several kinds between the same two nodes lie side by side, not on top.
+    let mut parallel: std::collections::HashMap<(&str, &str), (usize, usize)> =
+        std::collections::HashMap::new();
+    for e in &p.edges {
+        parallel.entry(pair(e)).or_default().1 += 1;
+    }
     out.push_str("<g id=\"edges\" stroke-linecap=\"round\">");
     for e in &p.edges {
         let (Some(a), Some(b)) = (at.get(e.source.as_str()), at.get(e.target.as_str())) else {
             continue;
+        };
+        let (dx, dy) = match parallel.get_mut(&pair(e)) {
+            Some((seen, count)) if *count > 1 => {
+                let shift = (*seen as f32 - (*count - 1) as f32 / 2.0) * 4.0;
+                *seen += 1;
+                let (vx, vy) = (b.x - a.x, b.y - a.y);
+                let length = (vx * vx + vy * vy).sqrt().max(1e-3);
+                (-vy / length * shift, vx / length * shift)
+            }
+            _ => (0.0, 0.0),
         };
         let (colour, dash) = style::edge(e.kind);
         let (colour, extra, class) = match e.highlight {
@@ -149,10 +175,10 @@ pub fn draw(p: &Picture, words: &Words) -> String {
              stroke=\"{colour}\" stroke-width=\"{width:.1}\"{dash}{}><title>{} ({})</title></line>",
             a.key,
             b.key,
-            a.x,
-            a.y,
-            b.x,
-            b.y,
+            a.x + dx,
+            a.y + dy,
+            b.x + dx,
+            b.y + dy,
             faded(e.highlight),
             escape(&(words.link)(e.kind)),
             e.weight
@@ -317,6 +343,29 @@ mod tests {
             .filter_map(|n| n.text())
             .collect();
         assert!(texts.iter().any(|t| t.starts_with("<script>")));
+    }
+
+    #[test]
+    fn links_between_the_same_two_nodes_lie_side_by_side() {
+        let edge = |kind: &'static str| PictureEdge {
+            source: "n0".into(),
+            target: "n1".into(),
+            kind,
+            weight: 1,
+            highlight: false,
+        };
+        let p = picture(
+            vec![node(0, "A", 100.0, 100.0), node(1, "B", 300.0, 100.0)],
+            vec![edge("staff"), edge("funding")],
+        );
+        let svg = draw_plain(&p);
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let ys: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("line"))
+            .filter_map(|n| n.attribute("y1"))
+            .collect();
+        assert_eq!(ys, ["98.0", "102.0"]);
     }
 
     #[test]

@@ -37,6 +37,7 @@ pub const LABELS: Labels = &[
     ("net.empty", "Keine Organisation passt zu den Filtern.", "No organisation matches the filters."),
     ("net.help", "Ziehen oder Pfeiltasten verschieben, Mausrad oder + und − zoomen, 0 setzt zurück.", "Drag or use the arrow keys to move, the wheel or + and − to zoom, 0 resets."),
     ("net.year", "Jahr", "Year"),
+    ("net.all_years", "alle Jahre", "all years"),
     (
         "net.year_hint",
         "Schieben zeigt das Netzwerk in jenem Jahr.",
