@@ -1,18 +1,20 @@
 //! A new user's first visit in headless Chromium through WebDriver (chromedriver):
 //! sign in, register an organisation, add a person with a role and a funding, see a
 //! validation error beside its field, switch to English, sign out. Screenshots go to
-//! target/screenshots/. Skipped when Chromium is missing, unless
-//! KNOTENPUNKT_REQUIRE_BROWSER is set (CI sets it).
+//! target/screenshots/. A second journey explores the network picture at desktop and at
+//! phone width. Skipped when Chromium is missing, unless KNOTENPUNKT_REQUIRE_BROWSER is
+//! set (CI sets it).
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use knotenpunkt::db::Db;
 use knotenpunkt::domain::UserRole;
 use knotenpunkt::service::tokens;
-use serde_json::json;
+use serde_json::{json, Value};
 
 const USER: &str = "anna";
 const PASSWORD: &str = "ein langes Passwort";
@@ -279,8 +281,352 @@ async fn journey(c: &Client, base: &str) {
     );
 }
 
-#[test]
-fn a_new_user_registers_an_organisation_with_a_person_and_funding() {
+/// Runs `script` in the page; a page that is still navigating answers `Null`.
+async fn js(c: &Client, script: &str) -> Value {
+    c.execute(script, vec![]).await.unwrap_or(Value::Null)
+}
+
+/// Waits until `script` returns `true`; on timeout the panic shows what the browser had.
+async fn until(c: &Client, what: &str, script: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while js(c, script).await != Value::Bool(true) {
+        if Instant::now() > deadline {
+            let url = c.current_url().await.map(|u| u.to_string());
+            shot(c, "failure").await;
+            panic!("waited for {what}; the browser shows {url:?}");
+        }
+        rocket::tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Marks the current document, so that `next_page` can tell the next one from it.
+async fn mark_page(c: &Client) {
+    js(c, "window.knotenpunktOldPage = true; return true;").await;
+}
+
+/// Waits until a document without the mark has loaded.
+async fn next_page(c: &Client, what: &str) {
+    until(
+        c,
+        what,
+        "return !window.knotenpunktOldPage && document.readyState === 'complete';",
+    )
+    .await;
+}
+
+/// Clicks `css`, which navigates, and waits until the next document has loaded.
+async fn click_to_next_page(c: &Client, css: &str) {
+    mark_page(c).await;
+    click(c, css).await;
+    next_page(c, &format!("the page after clicking {css}")).await;
+}
+
+/// A node of the picture as the browser has it.
+#[derive(Debug, serde::Deserialize)]
+struct Node {
+    id: String,
+    href: String,
+    title: String,
+    dim: bool,
+}
+
+async fn nodes(c: &Client) -> Vec<Node> {
+    let found = js(
+        c,
+        "return Array.from(document.querySelectorAll('#network-svg a.node')).map(a => ({ \
+           id: a.id, href: a.getAttribute('href'), \
+           title: a.querySelector('title').textContent, dim: a.classList.contains('dim') }));",
+    )
+    .await;
+    serde_json::from_value(found).expect("nodes")
+}
+
+/// The links of the picture as (source, target) node ids.
+async fn edges(c: &Client) -> Vec<(String, String)> {
+    let found = js(
+        c,
+        "return Array.from(document.querySelectorAll('#network-svg line.edge')) \
+           .map(l => [l.getAttribute('data-s'), l.getAttribute('data-t')]);",
+    )
+    .await;
+    serde_json::from_value(found).expect("edges")
+}
+
+/// The rows of the table of nodes (name, kind, city, value), read from the markup: the
+/// table sits in a closed `<details>`, whose text WebDriver would not show.
+async fn node_rows(c: &Client) -> Vec<Vec<String>> {
+    let found = js(
+        c,
+        "return Array.from(document.querySelectorAll('#network-nodes tr')).slice(1) \
+           .map(r => Array.from(r.cells).map(td => td.textContent.trim()));",
+    )
+    .await;
+    serde_json::from_value(found).expect("table rows")
+}
+
+/// The svg's `viewBox` as x, y, width, height.
+async fn view_box(c: &Client) -> [f64; 4] {
+    let text = find(c, "#network-svg")
+        .await
+        .expect("svg")
+        .attr("viewBox")
+        .await
+        .expect("viewBox")
+        .expect("a viewBox");
+    let numbers: Vec<f64> = text
+        .split([' ', ','])
+        .filter(|w| !w.is_empty())
+        .map(|w| w.parse().expect("a number"))
+        .collect();
+    numbers.try_into().expect("four numbers")
+}
+
+async fn press(c: &Client, css: &str, key: &str) {
+    find(c, css)
+        .await
+        .unwrap_or_else(|_| panic!("element {css}"))
+        .send_keys(key)
+        .await
+        .expect("key");
+}
+
+/// Sets the filters, shows the picture, and returns the rows of its table.
+async fn show_network(c: &Client, fields: &[(&str, &str)]) -> Vec<Vec<String>> {
+    for (css, value) in fields {
+        fill(c, css, value).await;
+    }
+    click_to_next_page(c, "#network-show").await;
+    find(c, "#network-svg").await.expect("the picture");
+    node_rows(c).await
+}
+
+/// A screenshot with the picture in view (it lies below the filters).
+async fn shot_of_picture(c: &Client, name: &str) {
+    js(
+        c,
+        "document.getElementById('network-frame').scrollIntoView({ block: 'center' }); \
+         return true;",
+    )
+    .await;
+    shot(c, name).await;
+}
+
+/// How wide the page is against the window, and the first elements reaching past it.
+async fn widths(c: &Client) -> Value {
+    js(
+        c,
+        "const w = document.documentElement.clientWidth; \
+         return { scroll: document.documentElement.scrollWidth, client: w, \
+           inner: window.innerWidth, \
+           wide: Array.from(document.querySelectorAll('body *')) \
+             .filter(e => !e.closest('.table-wrap') && e.getBoundingClientRect().right > w + 1) \
+             .slice(0, 8).map(e => e.tagName + (e.id ? '#' + e.id : '') + ' ' + \
+               Math.round(e.getBoundingClientRect().right)) };",
+    )
+    .await
+}
+
+/// No sideways scrolling: the page is no wider than the window (without its scrollbar).
+fn fits(widths: &Value) -> bool {
+    let number = |k: &str| {
+        widths[k]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{k}: {widths}"))
+    };
+    number("scroll") <= number("inner") + 1.0 && number("scroll") <= number("client") + 1.0
+}
+
+fn near(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6 * b.abs().max(1.0)
+}
+
+async fn network_journey(c: &Client, base: &str) {
+    let started = Instant::now();
+    c.goto(&format!("{base}/")).await.expect("start page");
+    assert!(text(c, "h1").await.contains("Knotenpunkt"));
+    click_to_next_page(c, "#nav-network").await;
+    find(c, "#network-svg").await.expect("the picture");
+    let url = c.current_url().await.expect("url");
+    assert_eq!(url.path(), "/network");
+    let everyone = nodes(c).await;
+    assert!(
+        everyone.len() > 1,
+        "a picture of the registry: {everyone:?}"
+    );
+    assert_eq!(node_rows(c).await.len(), everyone.len(), "a row per node");
+    shot_of_picture(c, "network").await;
+
+    // Only Hagen.
+    let rows = show_network(c, &[("#city", "Hagen")]).await;
+    let url = c.current_url().await.expect("url");
+    assert_eq!(url.path(), "/network");
+    assert!(
+        url.query().unwrap_or("").contains("city=Hagen"),
+        "the filter is in the address: {url}"
+    );
+    let hagen = nodes(c).await;
+    assert!(
+        !hagen.is_empty() && hagen.len() < everyone.len(),
+        "{} of {} nodes in Hagen",
+        hagen.len(),
+        everyone.len()
+    );
+    for n in &hagen {
+        assert!(n.title.ends_with(", Hagen"), "a node outside Hagen: {n:?}");
+    }
+    assert_eq!(rows.len(), hagen.len(), "a row per node: {rows:?}");
+    for row in &rows {
+        assert_eq!(row[2], "Hagen", "a row outside Hagen: {row:?}");
+    }
+    shot_of_picture(c, "network-hagen").await;
+
+    // Dissolved in 2024: gone in 2025, there in 2020.
+    let named = |rows: &[Vec<String>]| rows.iter().any(|r| r[0] == "Romano Drom e.V.");
+    let rows = show_network(c, &[("#as_of", "2025")]).await;
+    assert!(
+        rows.iter().all(|r| r[2] == "Hagen"),
+        "still Hagen: {rows:?}"
+    );
+    assert!(!named(&rows), "dissolved in 2024, gone in 2025: {rows:?}");
+    let rows = show_network(c, &[("#as_of", "2020")]).await;
+    assert!(
+        rows.iter().all(|r| r[2] == "Hagen"),
+        "still Hagen: {rows:?}"
+    );
+    assert!(named(&rows), "there in 2020: {rows:?}");
+    // The year slider shows that year's picture, as of that year.
+    mark_page(c).await;
+    js(
+        c,
+        "const y = document.getElementById('year'); y.value = '2025'; \
+         y.dispatchEvent(new Event('change')); return true;",
+    )
+    .await;
+    next_page(c, "the picture of the year on the slider").await;
+    find(c, "#network-svg").await.expect("the picture");
+    let url = c.current_url().await.expect("url");
+    assert!(
+        url.query().unwrap_or("").contains("as_of=2025"),
+        "the slider sets the date: {url}"
+    );
+    let rows = node_rows(c).await;
+    assert!(
+        rows.iter().all(|r| r[2] == "Hagen"),
+        "still Hagen: {rows:?}"
+    );
+    assert!(!named(&rows), "gone in 2025 on the slider too: {rows:?}");
+    let rows = show_network(c, &[("#as_of", "2020")]).await;
+    assert!(named(&rows), "there in 2020: {rows:?}");
+    let in_2020 = nodes(c).await;
+    let romano = in_2020
+        .iter()
+        .find(|n| n.title.starts_with("Romano Drom e.V. – "))
+        .unwrap_or_else(|| panic!("Romano Drom e.V. in the picture: {in_2020:?}"));
+
+    // The keyboard zooms and moves the view; 0 resets it.
+    let home = view_box(c).await;
+    press(c, "#network-frame", "+").await;
+    let once = view_box(c).await;
+    press(c, "#network-frame", "+").await;
+    let twice = view_box(c).await;
+    let focused = js(c, "return document.activeElement.id;").await;
+    assert_eq!(focused, json!("network-frame"), "the frame has the focus");
+    assert!(
+        twice[2] < once[2] && once[2] < home[2],
+        "+ zooms in: {home:?} → {once:?} → {twice:?}"
+    );
+    assert!(near(twice[2], home[2] * 0.64), "{home:?} → {twice:?}");
+    assert!(near(twice[3] / twice[2], home[3] / home[2]), "same aspect");
+    press(c, "#network-frame", &char::from(Key::Right).to_string()).await;
+    let moved = view_box(c).await;
+    assert!(
+        near(moved[0], twice[0] + twice[2] / 10.0) && near(moved[2], twice[2]),
+        "→ moves right: {twice:?} → {moved:?}"
+    );
+    press(c, "#network-frame", "-").await;
+    assert!(view_box(c).await[2] > moved[2], "- zooms out");
+    press(c, "#network-frame", "0").await;
+    let reset = view_box(c).await;
+    assert!(
+        reset.iter().zip(home).all(|(a, b)| near(*a, b)),
+        "0 resets: {home:?} → {reset:?}"
+    );
+
+    // Focusing a node fades exactly the nodes not linked to it.
+    js(
+        c,
+        &format!(
+            "document.getElementById('{}').focus(); return true;",
+            romano.id
+        ),
+    )
+    .await;
+    let links = edges(c).await;
+    let linked = |n: &Node| {
+        n.id == romano.id
+            || links
+                .iter()
+                .any(|(s, t)| (*s == romano.id && *t == n.id) || (*t == romano.id && *s == n.id))
+    };
+    for n in nodes(c).await {
+        assert_eq!(n.dim, !linked(&n), "faded exactly when not linked: {n:?}");
+    }
+    js(c, "document.activeElement.blur(); return true;").await;
+    assert!(
+        nodes(c).await.iter().all(|n| !n.dim),
+        "blur clears the fading"
+    );
+
+    // A node is a link to its organisation's profile.
+    click_to_next_page(c, &format!("#network-svg a.node#{}", romano.id)).await;
+    let url = c.current_url().await.expect("url");
+    assert_eq!(
+        url.path(),
+        romano.href,
+        "the click lands on the node's page"
+    );
+    assert!(romano.href.starts_with("/organisations/"), "{romano:?}");
+    text_with(c, "#org-name", "Romano Drom e.V.").await;
+
+    // At phone width the page fits the screen.
+    let (width, height) = c.get_window_size().await.expect("window size");
+    c.set_window_size(390, 844).await.expect("phone width");
+    c.goto(&format!("{base}/network")).await.expect("network");
+    find(c, "#network-svg").await.expect("the picture");
+    let inner = js(c, "return window.innerWidth;").await;
+    assert!(
+        inner.as_u64().is_some_and(|w| w <= 420),
+        "a phone-wide window: {inner}"
+    );
+    shot_of_picture(c, "network-phone").await;
+    let closed = widths(c).await;
+    // With the highlights, the kinds and the table open too.
+    js(
+        c,
+        "document.querySelectorAll('details').forEach(d => d.open = true); return true;",
+    )
+    .await;
+    let open = widths(c).await;
+    c.set_window_size(width as u32, height as u32)
+        .await
+        .expect("restore the window");
+    eprintln!("network page at phone width: {closed}; all details open: {open}");
+    assert!(
+        fits(&closed),
+        "no sideways scrolling at phone width: {closed}"
+    );
+    assert!(fits(&open), "nor with every <details> open: {open}");
+    eprintln!("network journey: {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// Starts the app (seed data, one editor) and chromedriver, opens a headless Chromium
+/// session and runs `journey` in it; skipped when Chromium is missing, unless
+/// KNOTENPUNKT_REQUIRE_BROWSER is set.
+fn in_browser<F, Fut>(journey: F)
+where
+    F: FnOnce(Client, String) -> Fut,
+    Fut: std::future::Future<Output = Client>,
+{
     if !installed("/usr/bin/chromium") || !installed("/usr/bin/chromedriver") {
         assert!(
             std::env::var_os("KNOTENPUNKT_REQUIRE_BROWSER").is_none(),
@@ -307,7 +653,23 @@ fn a_new_user_registers_an_organisation_with_a_person_and_funding() {
         .expect("runtime");
     runtime.block_on(async {
         let client = session(driver_port, &dir.path().join("chrome-profile")).await;
-        journey(&client, &base).await;
+        let client = journey(client, base).await;
         client.close().await.expect("close");
+    });
+}
+
+#[test]
+fn a_new_user_registers_an_organisation_with_a_person_and_funding() {
+    in_browser(|c, base| async move {
+        journey(&c, &base).await;
+        c
+    });
+}
+
+#[test]
+fn a_visitor_explores_the_network_picture() {
+    in_browser(|c, base| async move {
+        network_journey(&c, &base).await;
+        c
     });
 }
