@@ -285,6 +285,23 @@ fn persons_folded_or_shown(app: &TestApp) {
         .count();
     assert_eq!(roles, 2);
     assert_eq!(reads_of(app, &chair), 1);
+
+    // The Verein's profile: roles over time only for signed-in visitors, the chair's
+    // role marked as one side of a tandem; anonymous visitors get no timeline of a
+    // restricted person.
+    let (status, html) = page(&app.client, &format!("/organisations/{verein}"));
+    assert_eq!(status, Status::Ok);
+    assert!(!html.contains("id=\"roles-timeline\""));
+    assert!(!html.contains("Vorsitzlova"));
+    common::web::sign_in(app, UserRole::Viewer);
+    let (_, html) = page(&app.client, &format!("/organisations/{verein}"));
+    let timeline = &html[html.find("id=\"roles-timeline\"").expect("roles timeline")..];
+    let timeline = &timeline[..timeline.find("</svg>").unwrap()];
+    assert!(
+        timeline.contains("Xenia Vorsitzlova · Vorsitz · Tandem"),
+        "{timeline}"
+    );
+    assert_eq!(timeline.matches("class=\"marked\"").count(), 1);
 }
 
 /// An association funded three times by one funder: the profile shows its ego network

@@ -1,4 +1,4 @@
-//! An organisation's funding over time as SVG: one bar per grant over its period, the
+//! An organisation's funding and its people's roles over time as SVG. Funding: one bar per grant over its period, the
 //! amount range as its label, project-bound grants striped, so that a run of short
 //! project grants ("Projektitis") shows at a glance. Grants without dates are listed
 //! beside the picture by the page, not drawn.
@@ -9,12 +9,15 @@ use chrono::{Datelike, NaiveDate};
 use super::svg::escape;
 use crate::domain::Interval;
 
-/// One grant as drawn.
+/// One grant or role as drawn.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bar {
     pub label: String,
     pub interval: Interval,
+    /// Striped: a project-bound grant.
     pub project_bound: bool,
+    /// A span marked on the bar (a role's time as one side of a tandem).
+    pub marked: Option<Interval>,
 }
 
 const WIDTH: f32 = 1000.0;
@@ -22,9 +25,9 @@ const ROW: f32 = 26.0;
 const TOP: f32 = 24.0;
 const LEFT: f32 = 10.0;
 
-/// The timeline of `bars` with an open end drawn up to `today`; `None` when no bar has
+/// The timeline of `bars` (grants or roles) with an open end drawn up to `today`; `None` when no bar has
 /// a date to place it by.
-pub fn funding(bars: &[Bar], today: NaiveDate, title: &str) -> Option<String> {
+pub fn draw(bars: &[Bar], today: NaiveDate, title: &str) -> Option<String> {
     let dated: Vec<&Bar> = bars
         .iter()
         .filter(|b| b.interval.start.is_some() || b.interval.end.is_some())
@@ -78,10 +81,27 @@ pub fn funding(bars: &[Bar], today: NaiveDate, title: &str) -> Option<String> {
             "#0072B2"
         };
         let open = if b.interval.end.is_none() { " …" } else { "" };
+        let mark = match b.marked {
+            Some(m) => {
+                let (ms, me) = (
+                    m.start.unwrap_or(start).max(start),
+                    day(m.end, end).min(end),
+                );
+                format!(
+                    "<rect class=\"marked\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" \
+                     fill=\"none\" stroke=\"#B3261E\" stroke-width=\"2.5\" rx=\"2\"/>",
+                    x(ms),
+                    y - 1.0,
+                    (x(me) - x(ms)).max(3.0),
+                    ROW - 6.0
+                )
+            }
+            None => String::new(),
+        };
         let _ = write!(
             out,
             "<g class=\"grant\"><rect x=\"{bx:.1}\" y=\"{y:.1}\" width=\"{bw:.1}\" height=\"{:.1}\" \
-             fill=\"{fill}\" rx=\"2\"/><text x=\"{:.1}\" y=\"{:.1}\" fill=\"#1d2430\" stroke=\"#fff\" \
+             fill=\"{fill}\" rx=\"2\"/>{mark}<text x=\"{:.1}\" y=\"{:.1}\" fill=\"#1d2430\" stroke=\"#fff\" \
              stroke-width=\"3\" paint-order=\"stroke\">{}{open}</text><title>{}</title></g>",
             ROW - 8.0,
             (bx + 4.0).min(WIDTH - 200.0),
@@ -104,6 +124,7 @@ mod tests {
             label: label.into(),
             interval: Interval::new(d(start), d(end)),
             project_bound: project,
+            marked: None,
         }
     }
 
@@ -120,7 +141,7 @@ mod tests {
             bar("Stadt · laufend", Some("2022-03"), None, false),
             bar("undatiert", None, None, false),
         ];
-        let svg = funding(&bars, today, "Förderung").expect("dated grants");
+        let svg = draw(&bars, today, "Förderung").expect("dated grants");
         let doc = roxmltree::Document::parse(&svg).expect("well-formed");
         let grants = doc
             .descendants()
@@ -133,6 +154,6 @@ mod tests {
             "project-bound grants are striped"
         );
         assert!(svg.contains("&lt;Projekt&gt;") && svg.contains("laufend …"));
-        assert!(funding(&bars[2..], today, "x").is_none());
+        assert!(draw(&bars[2..], today, "x").is_none());
     }
 }

@@ -47,6 +47,13 @@ pub const LABELS: Labels = &[
     ("net.ego", "Im Netzwerk", "In the network"),
     ("net.open", "Im Netzwerk öffnen", "Open in the network"),
     ("net.funding_timeline", "Förderung im Zeitverlauf", "Funding over time"),
+    ("net.roles_timeline", "Rollen im Zeitverlauf", "Roles over time"),
+    ("net.tandem", "Tandem", "tandem"),
+    (
+        "net.roles_hint",
+        "Ein Balken je Rolle; rot umrandet: die Zeit, in der die Person zugleich auf der anderen Seite eines Tandems tätig war.",
+        "One bar per role; outlined in red: the time the person also worked on the other side of a tandem.",
+    ),
     (
         "net.timeline_hint",
         "Ein Balken je Förderung; gestreift: projektgebunden. Viele kurze gestreifte Balken nacheinander zeigen „Projektitis“.",

@@ -2,6 +2,7 @@
 use std::sync::Arc;
 
 use super::draw;
+use crate::domain::Disclosure;
 use crate::graph::query::{self, GraphQuery, Params, ViewRequest};
 use crate::graph::{GraphState, Viewer};
 use crate::picture::timeline;
@@ -12,9 +13,17 @@ use crate::web::i18n::Lang;
 pub struct ProfilePictures {
     pub network: Option<String>,
     pub funding: Option<String>,
+    pub roles: Option<String>,
+    /// The persons the roles timeline names (signed-in visitors only).
+    pub persons: Disclosure,
 }
 
-pub async fn profile_pictures(g: &Arc<GraphState>, id: &str, lang: Lang) -> ProfilePictures {
+pub async fn profile_pictures(
+    g: &Arc<GraphState>,
+    id: &str,
+    lang: Lang,
+    visitor: Viewer,
+) -> ProfilePictures {
     let s = g.current();
     let id = id.to_string();
     let drawn = rocket::tokio::task::spawn_blocking(move || {
@@ -47,16 +56,61 @@ pub async fn profile_pictures(g: &Arc<GraphState>, id: &str, lang: Lang) -> Prof
                     label,
                     interval: g.interval,
                     project_bound: g.project_bound,
+                    marked: None,
                 }
             })
             .collect();
         let today = chrono::Utc::now().date_naive();
-        let funding = timeline::funding(&bars, today, lang.t("net.funding_timeline"));
-        ProfilePictures { network, funding }
+        let funding = timeline::draw(&bars, today, lang.t("net.funding_timeline"));
+        // Roles over time: names for signed-in visitors, public persons' roles unnamed
+        // for anonymous ones.
+        let (bars, persons) = match query::ask::<query::RolesAt>(&s, &params, visitor) {
+            Ok(a) => (
+                a.body.iter().map(|r| role_bar(lang, r)).collect::<Vec<_>>(),
+                a.persons,
+            ),
+            Err(_) => (Vec::new(), Disclosure::none()),
+        };
+        let roles = timeline::draw(&bars, today, lang.t("net.roles_timeline"));
+        // A timeline not drawn shows nobody.
+        let persons = if roles.is_some() {
+            persons
+        } else {
+            Disclosure::none()
+        };
+        ProfilePictures {
+            network,
+            funding,
+            roles,
+            persons,
+        }
     })
     .await;
     drawn.unwrap_or(ProfilePictures {
         network: None,
         funding: None,
+        roles: None,
+        persons: Disclosure::none(),
     })
+}
+
+/// A role as a bar: "Name · Vorsitz", or the role alone for an unnamed person.
+fn role_bar(lang: Lang, r: &query::RoleOverTime) -> timeline::Bar {
+    let role = match lang {
+        Lang::De => r.role.label_de().to_string(),
+        Lang::En => r.role.as_str().replace('_', " "),
+    };
+    let mut label = match &r.person {
+        Some(p) => format!("{} · {role}", p.name),
+        None => role,
+    };
+    if r.tandem.is_some() {
+        label = format!("{label} · {}", lang.t("net.tandem"));
+    }
+    timeline::Bar {
+        label,
+        interval: r.interval,
+        project_bound: false,
+        marked: r.tandem,
+    }
 }

@@ -354,8 +354,10 @@ pub async fn profile(
     // The profile lists dependency kinds and overlap counts only: organisation-level
     // answers, the same for every visitor.
     let (dependencies, overlaps) = graph_facts(graph, id);
-    let pictures = crate::web::network::profile_pictures(graph, id, chrome.lang).await;
-    let persons = facts.persons();
+    let visitor = crate::graph::Viewer::of(&chrome.caller);
+    let pictures = crate::web::network::profile_pictures(graph, id, chrome.lang, visitor).await;
+    let mut persons = facts.persons();
+    persons.extend(pictures.persons.clone());
     let html = render(&ProfileView {
         chrome,
         facts,

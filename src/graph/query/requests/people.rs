@@ -140,3 +140,75 @@ impl GraphQuery for ConflictCheck {
         funding::conflicts(s, self.funder, self.applicant, &self.time, viewer)
     }
 }
+
+/// The roles held at one organisation over time, each marked where it is one side of a
+/// tandem. Anonymous callers get the roles of public persons only, unnamed; signed-in
+/// callers get every role with its person.
+pub struct RolesAt {
+    pub organisation: NodeIndex,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RoleOverTime {
+    pub person: Option<crate::graph::PersonRef>,
+    pub role: crate::domain::Role,
+    #[serde(flatten)]
+    pub interval: crate::domain::Interval,
+    /// The common time with a role on the other side of a tandem, if any.
+    pub tandem: Option<crate::domain::Interval>,
+}
+
+impl Discloses for RoleOverTime {
+    fn disclose(&self, shown: &mut Disclosure) {
+        self.person.disclose(shown);
+    }
+}
+
+impl GraphQuery for RolesAt {
+    type Answer = Vec<RoleOverTime>;
+
+    fn parse(p: &mut Parser) -> Option<Self> {
+        Some(RolesAt {
+            organisation: p.organisation("organisation")?,
+        })
+    }
+
+    fn run(&self, s: &Snapshot, viewer: Viewer) -> Vec<RoleOverTime> {
+        use crate::graph::overlaps::{tandem_overlap, Side};
+        let here = self.organisation;
+        let Some(org) = s.org(here) else {
+            return Vec::new();
+        };
+        let side = |kind, a: &crate::graph::AffiliationEdge| Side {
+            kind,
+            role: a.role,
+            interval: a.interval,
+        };
+        let mut roles: Vec<RoleOverTime> = s
+            .staff_of(here)
+            .filter_map(|(_, person, a)| {
+                let p = s.person(person)?;
+                if p.restricted && viewer == Viewer::Anonymous {
+                    return None;
+                }
+                // This role as either side of a tandem with one of the person's others.
+                let tandem = s.roles_of(person).find_map(|(_, other, b)| {
+                    let other_kind = s.org(other)?.kind;
+                    let same = other == here;
+                    tandem_overlap(side(org.kind, a), side(other_kind, b), same)
+                        .or_else(|| tandem_overlap(side(other_kind, b), side(org.kind, a), same))
+                });
+                Some(RoleOverTime {
+                    person: viewer.name(p),
+                    role: a.role,
+                    interval: a.interval,
+                    tandem,
+                })
+            })
+            .collect();
+        roles.sort_by(|a, b| {
+            (a.interval.start, a.role.as_str()).cmp(&(b.interval.start, b.role.as_str()))
+        });
+        roles
+    }
+}
