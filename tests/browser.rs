@@ -587,6 +587,23 @@ async fn network_journey(c: &Client, base: &str) {
     );
     assert!(romano.href.starts_with("/organisations/"), "{romano:?}");
     text_with(c, "#org-name", "Romano Drom e.V.").await;
+    // Its profile shows its own network: it and its neighbours, it among them.
+    let ego = js(
+        c,
+        "return Array.from(document.querySelectorAll('#ego-network a.node title'))\
+         .map(t => t.textContent);",
+    )
+    .await;
+    let ego: Vec<String> = serde_json::from_value(ego).expect("titles");
+    assert!(ego.len() > 1, "the ego network: {ego:?}");
+    assert!(ego.iter().any(|t| t.starts_with("Romano Drom e.V. – ")));
+    c.execute(
+        "document.getElementById('ego-network').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .expect("scroll");
+    shot(c, "profile-network").await;
 
     // At phone width the page fits the screen.
     let (width, height) = c.get_window_size().await.expect("window size");
