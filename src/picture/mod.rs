@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::domain::{Disclosure, OrgKind};
-use crate::graph::query::GraphQuery;
 use crate::graph::query::{Discloses, ViewEdge, ViewGraph, ViewRequest};
+use crate::graph::query::{GraphQuery, Highlight, SizeBy};
 use crate::graph::{MemoKey, Node, Snapshot, TimeFilter, Viewer};
 
 /// The drawing area of a picture, in SVG user units.
@@ -152,7 +152,13 @@ pub fn picture_sized(
         .iter()
         .map(|e: &ViewEdge| (e.source, e.target, e.weight as f32))
         .collect();
-    let key = MemoKey::Layout(request.clone(), viewer);
+    // Sizes and highlights do not move nodes: one layout serves them all.
+    let selection = ViewRequest {
+        size: SizeBy::Degree,
+        highlight: Highlight::default(),
+        ..request.clone()
+    };
+    let key = MemoKey::Layout(selection, viewer);
     let laid = s.memo.get_or(key, || {
         let start = anchor(s, request, viewer);
         layout::force_atlas2(&ids, &weighted, SEED, &start)

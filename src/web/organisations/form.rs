@@ -219,11 +219,20 @@ pub(crate) fn resolve_organisation(
 }
 
 /// Names of organisations for the search fields' suggestion lists.
+/// How many names the search fields suggest.
+const SUGGESTIONS: i64 = 500;
+
+/// Suggestions only: the fields take any name, short name or part of one, so a national
+/// registry sends the first names rather than a list of tens of thousands with every page.
 pub(crate) async fn organisation_names(db: &Db) -> Vec<String> {
     db.run(|c| {
-        let q = ListQuery::default();
+        let q = ListQuery {
+            limit: Some(SUGGESTIONS),
+            ..ListQuery::default()
+        };
         Ok(
-            crud::list_all::<Organisation>(c, &crate::service::Caller::System, &q)?
+            crud::list::<Organisation>(c, &crate::service::Caller::System, &q)?
+                .items
                 .into_iter()
                 .map(|r| r.data.name)
                 .collect(),
