@@ -23,6 +23,18 @@ fn labels(v: &Value) -> BTreeSet<String> {
         .collect()
 }
 
+/// The height of the node whose label starts with `label`.
+fn y_of(picture: &Value, label: &str) -> f64 {
+    picture["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["label"].as_str().is_some_and(|l| l.starts_with(label)))
+        .unwrap_or_else(|| panic!("{label} in {picture}"))["y"]
+        .as_f64()
+        .unwrap()
+}
+
 fn svg(app: &TestApp, path: &str) -> String {
     let res = app.client.get(path.to_string()).dispatch();
     assert_eq!(res.status(), Status::Ok, "{path}");
@@ -171,6 +183,30 @@ fn views_of_the_study_data() {
     let drawn = svg(&app, "/network.svg?highlight=cycles&stops=Stiftung%20EVZ");
     roxmltree::Document::parse(&drawn).expect("well-formed with marks");
     assert!(drawn.contains("class=\"node hl\"") && drawn.contains("stroke=\"#B3261E\""));
+
+    // Layered: what an organisation depends on stands above it — its funder, its umbrella.
+    let layered = app.ok(
+        "/api/v1/network?layout=layered&kinds=funding,member_of,part_of&city=Hagen",
+        None,
+    );
+    let y = |label: &str| y_of(&layered, label);
+    assert!(
+        y("Fachbereich Integration") > y("Stadt Hagen"),
+        "the unit below its city"
+    );
+    let around = app.ok(
+        "/api/v1/network?layout=layered&kinds=funding,member_of&focus=Romano%20Drom",
+        None,
+    );
+    let y = |label: &str| y_of(&around, label);
+    assert!(
+        y("Romano Drom") > y("Stiftung"),
+        "the funder above its recipient"
+    );
+    assert!(
+        y("Romano Drom") > y("Landesrat der Roma"),
+        "the umbrella above its member"
+    );
 
     // Bad parameters: every field at once; an unknown organisation is 404.
     let (status, body) = app.get(

@@ -1,6 +1,7 @@
 //! Network pictures: a view chosen through the query layer (`graph::query::ViewRequest`),
 //! laid out on the server (`layout`) and drawn as SVG (`svg`). Pure functions over the
 //! snapshot; no routes or pages. Layouts are kept with their snapshot, by view.
+pub mod layered;
 pub mod layout;
 pub mod png;
 pub mod style;
@@ -90,7 +91,7 @@ fn radius(value: f64, max: f64) -> f32 {
 /// same view over all time (laid out once and kept), so that moving through the years
 /// moves nodes little. A view over all time starts from scratch.
 fn anchor(s: &Snapshot, request: &ViewRequest, viewer: Viewer) -> HashMap<String, (f32, f32)> {
-    if request.time == TimeFilter::ALL {
+    if request.time == TimeFilter::ALL || request.layered {
         return HashMap::new();
     }
     let whole = ViewRequest {
@@ -160,6 +161,18 @@ pub fn picture_sized(
     };
     let key = MemoKey::Layout(selection, viewer);
     let laid = s.memo.get_or(key, || {
+        if request.layered {
+            let links: Vec<(usize, usize, &str)> = view
+                .edges
+                .iter()
+                .map(|e| (e.source, e.target, e.kind))
+                .collect();
+            return layout::Layout {
+                positions: layered::layered(ids.len(), &links),
+                iterations: 0,
+                converged: true,
+            };
+        }
         let start = anchor(s, request, viewer);
         layout::force_atlas2(&ids, &weighted, SEED, &start)
     });

@@ -36,6 +36,13 @@ pub const LABELS: Labels = &[
     ("net.max", "höchstens", "at most"),
     ("net.empty", "Keine Organisation passt zu den Filtern.", "No organisation matches the filters."),
     ("net.help", "Ziehen oder Pfeiltasten verschieben, Mausrad oder + und − zoomen, 0 setzt zurück.", "Drag or use the arrow keys to move, the wheel or + and − to zoom, 0 resets."),
+    ("net.layout", "Anordnung", "Layout"),
+    ("net.layout.force", "Kräfte (ForceAtlas2)", "Forces (ForceAtlas2)"),
+    (
+        "net.layout.layered",
+        "Ebenen: wovon abhängt, steht oben",
+        "Layers: what is depended on stands above",
+    ),
     ("net.year", "Jahr", "Year"),
     ("net.all_years", "alle Jahre", "all years"),
     (

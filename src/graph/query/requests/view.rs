@@ -41,6 +41,8 @@ pub struct ViewRequest {
     pub persons: bool,
     pub size: SizeBy,
     pub highlight: Highlight,
+    /// Top-down layers of dependencies instead of a force layout.
+    pub layered: bool,
 }
 
 /// One node of a view: a snapshot node and its size value.
@@ -82,7 +84,7 @@ impl Discloses for ViewGraph {
 
 impl ViewRequest {
     /// The parameters a view reads (and that its picture's address carries).
-    pub const PARAMS: [&'static str; 16] = [
+    pub const PARAMS: [&'static str; 17] = [
         "kind",
         "kinds",
         "city",
@@ -99,6 +101,7 @@ impl ViewRequest {
         "path_from",
         "path_to",
         "stops",
+        "layout",
     ];
 }
 
@@ -143,6 +146,7 @@ impl GraphQuery for ViewRequest {
             persons,
             size,
             highlight: Highlight::parse(p),
+            layered: p.choice("layout", &["force", "layered"]) == "layered",
         };
         (!unknown && !p.has_problems()).then_some(request)
     }
