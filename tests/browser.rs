@@ -605,6 +605,28 @@ async fn network_journey(c: &Client, base: &str) {
     .expect("scroll");
     shot(c, "profile-network").await;
 
+    // MifriN's project funding since 2017 is a striped bar on its funding timeline.
+    c.goto(&format!("{base}/organisations?q=MifriN"))
+        .await
+        .expect("list");
+    click_to_next_page(c, "table a[href^='/organisations/']").await;
+    text_with(c, "#org-name", "MifriN").await;
+    let bars = js(
+        c,
+        "return Array.from(document.querySelectorAll('#funding-timeline g.grant title'))\
+         .map(t => t.textContent);",
+    )
+    .await;
+    let bars: Vec<String> = serde_json::from_value(bars).expect("bars");
+    assert_eq!(bars.len(), 1, "one dated grant: {bars:?}");
+    c.execute(
+        "document.getElementById('funding-timeline').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .expect("scroll");
+    shot(c, "profile-funding").await;
+
     // At phone width the page fits the screen.
     let (width, height) = c.get_window_size().await.expect("window size");
     c.set_window_size(390, 844).await.expect("phone width");

@@ -184,6 +184,24 @@ fn views_of_the_study_data() {
     roxmltree::Document::parse(&drawn).expect("well-formed with marks");
     assert!(drawn.contains("class=\"node hl\"") && drawn.contains("stroke=\"#B3261E\""));
 
+    // Sized by betweenness, the broker of its own neighbourhood is the largest.
+    let brokers = app.ok(
+        "/api/v1/network?focus=Romano%20Drom&depth=2&size=betweenness",
+        None,
+    );
+    let largest = brokers["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by(|a, b| {
+            a["value"]
+                .as_f64()
+                .unwrap()
+                .total_cmp(&b["value"].as_f64().unwrap())
+        })
+        .unwrap();
+    assert_eq!(largest["label"], "Romano Drom e.V.", "{brokers}");
+
     // Layered: what an organisation depends on stands above it — its funder, its umbrella.
     let layered = app.ok(
         "/api/v1/network?layout=layered&kinds=funding,member_of,part_of&city=Hagen",

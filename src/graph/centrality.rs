@@ -56,6 +56,32 @@ impl Csr {
         }
     }
 
+    /// The adjacency of a small graph given by its links between local indices 0..n (a
+    /// picture's view); `nodes` are then only placeholders.
+    pub fn from_links(n: usize, links: &[(usize, usize)]) -> Csr {
+        let mut rows: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for &(a, b) in links {
+            if a != b && a < n && b < n {
+                rows[a].push(b as u32);
+                rows[b].push(a as u32);
+            }
+        }
+        let mut offsets = Vec::with_capacity(n + 1);
+        let mut targets = Vec::new();
+        offsets.push(0);
+        for row in &mut rows {
+            row.sort_unstable();
+            row.dedup();
+            targets.extend_from_slice(row);
+            offsets.push(targets.len() as u32);
+        }
+        Csr {
+            nodes: (0..n).map(NodeIndex::new).collect(),
+            offsets,
+            targets,
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.nodes.len()
     }

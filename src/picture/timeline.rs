@@ -63,6 +63,14 @@ pub fn draw(bars: &[Bar], today: NaiveDate, title: &str) -> Option<String> {
     );
     for year in y0..=y1 {
         let gx = x(NaiveDate::from_ymd_opt(year, 1, 1)?);
+        // The last grid line closes the axis; its year would not fit.
+        if gx + 30.0 > WIDTH {
+            let _ = write!(
+                out,
+                "<line x1=\"{gx:.1}\" y1=\"14\" x2=\"{gx:.1}\" y2=\"{height}\" stroke=\"#d8dde5\"/>"
+            );
+            continue;
+        }
         let _ = write!(
             out,
             "<line x1=\"{gx:.1}\" y1=\"14\" x2=\"{gx:.1}\" y2=\"{height}\" stroke=\"#d8dde5\"/>\

@@ -17,6 +17,11 @@ pub const LABELS: Labels = &[
     ("net.size", "Größe nach", "Size by"),
     ("net.size.degree", "Zahl der Verbindungen", "Number of links"),
     ("net.size.funding", "Fördervolumen", "Funding volume"),
+    (
+        "net.size.betweenness",
+        "Vermittlung (Betweenness)",
+        "Brokerage (betweenness)",
+    ),
     ("net.persons", "Personen als Knoten zeigen", "Show persons as nodes"),
     ("net.person", "Person", "Person"),
     ("net.download", "Als SVG herunterladen", "Download as SVG"),

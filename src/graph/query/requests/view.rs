@@ -11,6 +11,7 @@ use petgraph::Direction::{Incoming, Outgoing};
 
 use super::highlight::{Highlight, Marks};
 use crate::domain::{Disclosure, OrgKind, RelationKind};
+use crate::graph::centrality;
 use crate::graph::network::KindFilter;
 use crate::graph::query::{Discloses, GraphQuery, Parser, Problem};
 use crate::graph::{Edge, Snapshot, TimeFilter, Viewer};
@@ -22,6 +23,8 @@ pub enum SizeBy {
     Degree,
     /// Funding given and received in the view (midpoints of the amount ranges).
     Funding,
+    /// Shortest paths of the view through the node (brokers stand out).
+    Betweenness,
 }
 
 /// The selection of a picture: every field is part of its memo key.
@@ -130,8 +133,9 @@ impl GraphQuery for ViewRequest {
             .zip([umbrella, funder, focus])
             .any(|(f, n)| p.text(f).is_some() && n.is_none());
         let persons = p.flag("persons") && p.viewer == Viewer::SignedIn;
-        let size = match p.choice("size", &["degree", "funding"]) {
+        let size = match p.choice("size", &["degree", "funding", "betweenness"]) {
             "funding" => SizeBy::Funding,
+            "betweenness" => SizeBy::Betweenness,
             _ => SizeBy::Degree,
         };
         let request = ViewRequest {
@@ -217,6 +221,18 @@ impl GraphQuery for ViewRequest {
                 for (v, &n) in value.iter_mut().zip(&nodes) {
                     *v = self.funding_volume(s, n);
                 }
+            }
+            SizeBy::Betweenness => {
+                let links: Vec<(usize, usize)> =
+                    edges.iter().map(|e| (e.source, e.target)).collect();
+                let csr = centrality::Csr::from_links(nodes.len(), &links);
+                let (_, scores) = centrality::betweenness_scores(
+                    &csr,
+                    centrality::EXACT_LIMIT,
+                    centrality::SAMPLES,
+                    7,
+                );
+                value = scores;
             }
         }
         let mut view = ViewGraph {
