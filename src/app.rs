@@ -74,6 +74,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>> {
         .manage(db)
         .manage(graph)
         .attach(crate::http::ReadLog)
+        .attach(crate::http::SecurityHeaders)
         .attach(AdHoc::on_response("graph refresh", |req, _res| {
             Box::pin(async move {
                 // A write may have changed the data version: let the refresher look now.

@@ -30,6 +30,30 @@ pub struct Record<T> {
     pub deleted_at: Option<String>,
 }
 
+/// A web address that is safe to link to: `http` or `https` with a host. Anything else
+/// (`javascript:`, `data:`, `file:` …) would run or open something in the reader's
+/// browser when the link is followed, so it is refused.
+pub fn web_url(text: &str) -> Result<(), validator::ValidationError> {
+    let refuse = || {
+        Err(validator::ValidationError::new("url")
+            .with_message("must be a web address starting with http:// or https://".into()))
+    };
+    let lower = text.trim().to_ascii_lowercase();
+    let rest = match lower.split_once("://") {
+        Some(("http" | "https", rest)) => rest,
+        _ => return refuse(),
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let valid = !host.is_empty()
+        && text.chars().all(|c| !c.is_control() && !c.is_whitespace())
+        && validator::ValidateUrl::validate_url(&text);
+    if valid {
+        Ok(())
+    } else {
+        refuse()
+    }
+}
+
 /// Trims an optional text and turns an empty one into `None`.
 pub fn clean(text: &mut Option<String>) {
     if let Some(t) = text {
@@ -53,4 +77,30 @@ pub fn dedup<T: PartialEq + Clone>(items: &mut Vec<T>) {
             true
         }
     });
+}
+
+#[cfg(test)]
+mod url_tests {
+    #[test]
+    fn only_http_and_https_addresses_are_links() {
+        for good in [
+            "https://example.org",
+            "http://stadt-duisburg.de/integration?x=1#a",
+        ] {
+            assert!(super::web_url(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "javascript:alert(document.domain)",
+            "JavaScript://%0Aalert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "file:///etc/passwd",
+            "vbscript:msgbox",
+            "https://",
+            "https://exa mple.org",
+            "//example.org",
+            "example.org",
+        ] {
+            assert!(super::web_url(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -26,7 +26,7 @@ pub struct Organisation {
     pub register_court: Option<String>,
     #[validate(length(max = 100, message = "must be at most 100 characters"))]
     pub register_number: Option<String>,
-    #[validate(url(message = "must be a URL such as https://example.org"))]
+    #[validate(custom(function = "super::web_url"))]
     pub website: Option<String>,
     #[validate(length(max = 5000, message = "must be at most 5000 characters"))]
     pub description: Option<String>,

@@ -9,7 +9,7 @@ use super::{clean, PartialDate};
 pub struct Source {
     #[validate(length(min = 1, max = 500, message = "must be 1 to 500 characters"))]
     pub title: String,
-    #[validate(url(message = "must be a URL such as https://example.org"))]
+    #[validate(custom(function = "super::web_url"))]
     pub url: Option<String>,
     pub accessed_on: Option<PartialDate>,
 }

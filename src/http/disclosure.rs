@@ -89,6 +89,11 @@ impl Fairing for ReadLog {
 
     async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
         let persons = take(req);
+        // Answers that show persons, and everything a signed-in user is shown, stay out
+        // of shared and browser caches.
+        if !persons.is_empty() || ServedTo::of(req).is_some() {
+            res.set_raw_header("Cache-Control", "no-store");
+        }
         if persons.is_empty() || !res.status().class().is_success() {
             return;
         }
