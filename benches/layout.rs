@@ -307,9 +307,12 @@ fn benches(c: &mut Criterion) {
         .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_millis(200))
         .measurement_time(Duration::from_secs(3));
+    // As a request runs it: read the view, then the picture kept with the snapshot
+    // (laid out and named on the first call), then drawn.
     let whole = |s: &Snapshot| {
-        let (request, view) = view_of(s, &pairs);
-        let p = picture::picture(s, &request, &view, VIEWER);
+        let params = Params::new(pairs.iter().copied());
+        let request = query::parse::<ViewRequest>(s, &params, VIEWER).expect("a valid request");
+        let p = picture::picture_of(s, &request, VIEWER);
         words(&p)
     };
     group.bench_function("request_cold", |b| {

@@ -24,6 +24,8 @@ pub enum MemoKey {
     },
     /// A picture's layout: the positions of the view's nodes.
     Layout(ViewRequest, Viewer),
+    /// A whole picture: its view laid out and named, for the page, the files and the API.
+    Picture(ViewRequest, Viewer),
 }
 
 /// Answers kept by a key for as long as their snapshot is current: a whole-graph
@@ -49,8 +51,9 @@ pub struct MemoEntries<K> {
 }
 
 impl<K: Clone + Eq + Hash> Memo<K> {
-    /// Kept answers at most (a whole-graph ranking holds up to 10,000 scored nodes).
-    pub const MAX: usize = 16;
+    /// Kept answers at most (a whole-graph ranking holds up to 10,000 scored nodes, a
+    /// picture up to 3,000 nodes).
+    pub const MAX: usize = 48;
 
     /// The answer kept for `key`, or `compute`'s, kept.
     pub fn get_or<T: Any + Send + Sync>(&self, key: K, compute: impl FnOnce() -> T) -> Arc<T> {

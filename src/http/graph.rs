@@ -39,10 +39,7 @@ pub async fn picture(
     let s = graph.current();
     rocket::tokio::task::spawn_blocking(move || {
         let request = query::parse::<ViewRequest>(&s, &params, viewer)?;
-        let view = request.run(&s, viewer);
-        Ok(Answer::of(crate::picture::picture(
-            &s, &request, &view, viewer,
-        )))
+        Ok(Answer::of(crate::picture::picture_of(&s, &request, viewer)))
     })
     .await
     .map_err(|e| Error::Internal(format!("picture task failed: {e}")))

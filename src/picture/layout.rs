@@ -20,8 +20,8 @@ pub struct Layout {
 pub const MAX_ITERATIONS: usize = 3_000;
 /// Settled: the mean step of a node is below this share of the layout's extent for
 /// `CALM_EPOCHS` epochs in a row.
-const SETTLED: f32 = 2e-4;
-const CALM_EPOCHS: usize = 10;
+const SETTLED: f32 = 1e-3;
+const CALM_EPOCHS: usize = 5;
 /// Repulsion against attraction (graphology infers 10).
 const SCALING: f32 = 60.0;
 /// From this many nodes on, Barnes-Hut repulsion runs on all cores.

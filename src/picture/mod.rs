@@ -112,6 +112,17 @@ fn anchor(s: &Snapshot, request: &ViewRequest, viewer: Viewer) -> HashMap<String
         .collect()
 }
 
+/// The picture of a request, kept with the snapshot: asking again (the page, then its
+/// SVG, PNG and JSON) costs a copy.
+pub fn picture_of(s: &Snapshot, request: &ViewRequest, viewer: Viewer) -> Picture {
+    let key = MemoKey::Picture(request.clone(), viewer);
+    let kept = s.memo.get_or(key, || {
+        let view = request.run(s, viewer);
+        picture(s, request, &view, viewer)
+    });
+    kept.as_ref().clone()
+}
+
 /// Lays out `view` (kept with the snapshot per request and viewer) and names its nodes.
 pub fn picture(s: &Snapshot, request: &ViewRequest, view: &ViewGraph, viewer: Viewer) -> Picture {
     picture_sized(s, request, view, viewer, (WIDTH, HEIGHT))
