@@ -17,7 +17,7 @@ impl Error {
                 vec![FieldError::new("authorization", self.to_string())]
             }
             Error::Unavailable(_) | Error::Database(_) | Error::Internal(_) => {
-                vec![FieldError::new("server", self.to_string())]
+                vec![FieldError::new("server", "internal error")]
             }
         }
     }
@@ -37,10 +37,13 @@ impl Error {
 
 impl<'r> Responder<'r, 'static> for Error {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
-        if self.status() >= 500 {
-            rocket::error!("{} {}: {}", req.method(), req.uri(), self);
-        }
-        let body = self.to_json().to_string();
+        let body = if self.status() >= 500 {
+            let request = format!("{} {}", req.method(), req.uri());
+            let message = crate::http::errors::public_message(&self, &request);
+            json!({ "errors": [FieldError::new("server", message)] }).to_string()
+        } else {
+            self.to_json().to_string()
+        };
         let mut res = Response::build();
         res.status(Status::new(self.status()))
             .header(ContentType::JSON)

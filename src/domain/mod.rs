@@ -54,6 +54,47 @@ pub fn web_url(text: &str) -> Result<(), validator::ValidationError> {
     }
 }
 
+/// Whether a text holds control characters other than tab and line breaks: NUL and the
+/// like are refused everywhere (PostgreSQL cannot store NUL, SQLite can, and both
+/// backends must answer alike).
+pub fn has_control_chars(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// Whether a text can be a record id (a UUID); anything else names no record.
+pub fn is_record_id(text: &str) -> bool {
+    uuid::Uuid::try_parse(text).is_ok()
+}
+
+/// The JSON paths of the strings in `value` that hold control characters.
+pub fn control_char_fields(value: &serde_json::Value) -> Vec<String> {
+    fn walk(v: &serde_json::Value, path: String, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) if has_control_chars(s) => out.push(path),
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, format!("{path}[{i}]"), out);
+                }
+            }
+            serde_json::Value::Object(map) => {
+                for (k, item) in map {
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    walk(item, p, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(value, String::new(), &mut out);
+    out
+}
+
 /// Trims an optional text and turns an empty one into `None`.
 pub fn clean(text: &mut Option<String>) {
     if let Some(t) = text {

@@ -2,6 +2,7 @@
 //! security headers, query parameters for graph requests, and running graph requests
 //! off the async workers.
 pub mod disclosure;
+pub mod errors;
 pub mod graph;
 pub mod params;
 pub mod security;

@@ -71,6 +71,12 @@ pub fn list(
     offset: i64,
 ) -> Result<Page<Change>> {
     caller.require(UserRole::Viewer)?;
+    if record_id.is_some_and(|id| !crate::domain::is_record_id(id)) {
+        return Ok(Page {
+            items: Vec::new(),
+            total: 0,
+        });
+    }
     let mut query = changes::table.into_boxed();
     let mut count = changes::table.into_boxed();
     if let Some(id) = record_id {

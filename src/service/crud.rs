@@ -5,14 +5,23 @@ use validator::{ValidationErrors, ValidationErrorsKind};
 
 use super::{audit, Caller, ListQuery, Page, Resource};
 use crate::db::{self, DbConn};
-use crate::domain::{Record, UserRole};
+use crate::domain::{control_char_fields, has_control_chars, is_record_id, Record, UserRole};
 use crate::error::{Error, FieldError, Result};
 use crate::store::citations;
+
+const CONTROL_CHARS: &str = "must not contain control characters";
 
 /// Normalises and checks input without touching the database.
 pub fn validate_input<R: Resource>(input: &mut R) -> Result<()> {
     input.normalize();
     let mut errors = Vec::new();
+    // Control characters in any text (names, ids of linked records, citations) are
+    // refused before anything reaches the database.
+    if let Ok(value) = serde_json::to_value(&*input) {
+        for field in control_char_fields(&value) {
+            errors.push(FieldError::new(field, CONTROL_CHARS));
+        }
+    }
     if let Err(e) = input.validate() {
         flatten_validation("", &e, &mut errors);
     }
@@ -79,6 +88,9 @@ fn not_found<R: Resource>(id: &str) -> Error {
 
 /// Loads a record with its citations, deleted or not.
 pub fn load_full<R: Resource>(conn: &mut DbConn, id: &str) -> Result<Option<Record<R>>> {
+    if !is_record_id(id) {
+        return Ok(None);
+    }
     let Some(mut record) = R::load(conn, id)? else {
         return Ok(None);
     };
@@ -131,6 +143,14 @@ pub fn list<R: Resource>(
     if query.deleted {
         // Deleted records are there to be restored, which is an editor's task.
         caller.require(UserRole::Editor)?;
+    }
+    let errors: Vec<FieldError> = query
+        .texts()
+        .filter(|(_, text)| has_control_chars(text))
+        .map(|(field, _)| FieldError::new(field, CONTROL_CHARS))
+        .collect();
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
     }
     let mut page = R::list(conn, caller, query)?;
     for record in &mut page.items {

@@ -74,6 +74,9 @@ pub fn of_person(
     limit: i64,
 ) -> Result<Vec<PersonRead>> {
     caller.require(UserRole::Admin)?;
+    if !crate::domain::is_record_id(person_id) {
+        return Ok(Vec::new());
+    }
     Ok(person_reads::table
         .inner_join(users::table)
         .filter(person_reads::person_id.eq(person_id))

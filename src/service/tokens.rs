@@ -115,6 +115,9 @@ pub fn user_for_token(conn: &mut DbConn, token: &str) -> Result<Option<UserInfo>
 
 /// A user by id (for sessions: role changes take effect at the next request).
 pub fn user_by_id(conn: &mut DbConn, id: &str) -> Result<Option<UserInfo>> {
+    if !crate::domain::is_record_id(id) {
+        return Ok(None);
+    }
     let row: Option<(String, String, String)> = users::table
         .find(id)
         .select((users::id, users::name, users::role))
@@ -155,6 +158,10 @@ pub fn set_password(conn: &mut DbConn, name: &str, password: &str) -> Result<()>
 /// The user whose name and password match, if any.
 pub fn check_password(conn: &mut DbConn, name: &str, password: &str) -> Result<Option<UserInfo>> {
     use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    // No user name holds control characters: such a name is simply wrong.
+    if crate::domain::has_control_chars(name) {
+        return Ok(None);
+    }
     let row: Option<(String, String, String, Option<String>)> = users::table
         .filter(users::name.eq(name.trim()))
         .select((users::id, users::name, users::role, users::password_hash))

@@ -153,6 +153,12 @@ pub fn get(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<UserEntry> {
 }
 
 fn load(conn: &mut DbConn, id: &str) -> Result<UserEntry> {
+    if !crate::domain::is_record_id(id) {
+        return Err(Error::NotFound {
+            kind: "user",
+            id: id.to_string(),
+        });
+    }
     let row: Option<UserRow> = users::table
         .find(id)
         .select(user_columns())
@@ -339,6 +345,12 @@ pub fn create_token(
 /// Revokes a token: it stops working at once. Revoking twice is a conflict.
 pub fn revoke_token(conn: &mut DbConn, caller: &Caller, token_id: &str) -> Result<TokenInfo> {
     caller.require(UserRole::Admin)?;
+    if !crate::domain::is_record_id(token_id) {
+        return Err(Error::NotFound {
+            kind: "api_token",
+            id: token_id.to_string(),
+        });
+    }
     conn.transaction(|conn| {
         db::bump_data_version(conn)?;
         let row: Option<(String, String, String, Option<String>)> = api_tokens::table

@@ -29,6 +29,21 @@ pub struct ListQuery {
 impl ListQuery {
     pub const MAX_LIMIT: i64 = 500;
 
+    /// The query's texts by field name, for checks before they reach SQL.
+    pub fn texts(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("q", &self.q),
+            ("kind", &self.kind),
+            ("city", &self.city),
+            ("organisation", &self.organisation),
+            ("person", &self.person),
+            ("umbrella", &self.umbrella),
+            ("status", &self.status),
+        ]
+        .into_iter()
+        .filter_map(|(field, text)| Some((field, text.as_deref()?)))
+    }
+
     pub fn limit(&self) -> i64 {
         self.limit.unwrap_or(50).clamp(0, Self::MAX_LIMIT)
     }

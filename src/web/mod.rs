@@ -133,7 +133,7 @@ pub fn fail(chrome: &Chrome, error: Error) -> HtmlError {
     let message = match &error {
         Error::NotFound { .. } => chrome.t("error.not_found").to_string(),
         Error::Forbidden(_) | Error::Unauthorized => chrome.t("error.forbidden").to_string(),
-        other => other.to_string(),
+        other => crate::http::errors::public_message(other, &chrome.path),
     };
     let html = ErrorPage { chrome, message }
         .render()
