@@ -73,6 +73,10 @@ impl FromStr for PartialDate {
             p.parse().map_err(|_| err())
         };
         let year = number(parts[0], 4)? as i32;
+        // Four digits, no year zero: the registry's dates are the last few centuries.
+        if year < 1000 {
+            return Err(err());
+        }
         let date = match parts.len() {
             1 => PartialDate::year(year),
             2 => {

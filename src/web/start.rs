@@ -84,11 +84,19 @@ fn switch_language(code: &str, back: Option<String>, cookies: &CookieJar<'_>) ->
             .max_age(rocket::time::Duration::days(365));
         cookies.add(cookie);
     }
-    // Only local paths: never redirect to another site.
-    let back = back
-        .filter(|b| b.starts_with('/') && !b.starts_with("//"))
-        .unwrap_or_else(|| "/".into());
-    Redirect::to(back)
+    Redirect::to(local_path(back))
+}
+
+/// A path on this site to go back to, or the start page: never another site (`//host`,
+/// `/\\host`), and nothing a Location header cannot carry (spaces, tabs, non-ASCII).
+fn local_path(back: Option<String>) -> String {
+    back.filter(|b| {
+        b.starts_with('/')
+            && !b.starts_with("//")
+            && b.bytes().all(|c| c.is_ascii_graphic() && c != b'\\')
+            && rocket::http::uri::Origin::parse(b).is_ok()
+    })
+    .unwrap_or_else(|| "/".into())
 }
 
 pub fn routes() -> Vec<Route> {
