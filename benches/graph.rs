@@ -1,11 +1,10 @@
 //! The graph engine against the naive alternative, the same question asked in SQL of the
 //! same SQLite file: `KP_BENCH_SCALE=0.1 cargo bench --bench graph` (default scale 1.0).
 //! The data set is generated once into `target/bench-data/scale-<S>.db`; benches/README.md.
-use std::path::PathBuf;
+mod common;
 use std::time::{Duration, Instant};
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, SamplingMode};
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use petgraph::graph::NodeIndex;
@@ -155,37 +154,6 @@ fn rows<T: QueryableByName<diesel::sqlite::Sqlite> + 'static>(
     q.load(conn).expect("SQL query")
 }
 
-/// The generated data set, written once (through a temporary name, so that an
-/// interrupted run leaves nothing behind that looks complete).
-fn database(scale: f64) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
-    let path = dir.join(format!("scale-{scale}.db"));
-    if path.exists() {
-        return path;
-    }
-    let partial = dir.join(format!("scale-{scale}.partial.db"));
-    let side = |p: &PathBuf, s: &str| PathBuf::from(format!("{}{s}", p.display()));
-    for s in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(side(&partial, s));
-    }
-    let started = Instant::now();
-    {
-        let (pool, _) = db::connect_pool(partial.to_str().expect("utf-8 path"), 1).expect("open");
-        let mut conn = pool.get().expect("connection");
-        db::migrate(&mut conn).expect("migrate");
-        let counts = knotenpunkt::generate::generate(&mut conn, scale, true).expect("generate");
-        let secs = started.elapsed().as_secs_f64();
-        eprintln!("generated scale {scale} in {secs:.0} s: {counts:?}");
-        conn.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            .expect("checkpoint");
-    }
-    std::fs::rename(&partial, &path).expect("rename the finished data set");
-    for s in ["-wal", "-shm"] {
-        let _ = std::fs::remove_file(side(&partial, s));
-    }
-    path
-}
-
 /// Resident memory in KiB after returning freed heap to the system.
 fn rss_kib() -> u64 {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -251,7 +219,7 @@ fn pair<A, B>(
 
 fn benches(c: &mut Criterion) {
     let scale = std::env::var("KP_BENCH_SCALE").map_or(1.0, |s| s.parse().expect("a number"));
-    let path = database(scale);
+    let path = common::database(scale);
     let (pool, _) = db::connect_pool(path.to_str().expect("utf-8 path"), 2).expect("open");
     // Built on another thread, as in the server (queries run on Rocket's workers): the
     // rows' garbage stays out of the malloc arena the queries allocate from.

@@ -6,12 +6,12 @@
 //! view's edge list goes to `target/bench-views/<size>.json` for
 //! benches/layout_graphology.sh, which runs graphology's ForceAtlas2 on the same graphs.
 //! benches/README.md, "Network pictures".
+mod common;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, SamplingMode};
-use diesel::connection::SimpleConnection;
 use fa2::{FA2Data, FA2Settings};
 
 use knotenpunkt::db;
@@ -29,37 +29,6 @@ const SIZES: [usize; 3] = [2_000, 5_000, 10_000];
 const SCALING: f32 = 60.0;
 const PARALLEL_FROM: usize = 2_048;
 const VIEWER: Viewer = Viewer::SignedIn;
-
-/// The generated data set, written once (as in benches/graph.rs, to the same file).
-fn database(scale: f64) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
-    let path = dir.join(format!("scale-{scale}.db"));
-    if path.exists() {
-        return path;
-    }
-    std::fs::create_dir_all(&dir).expect("target/bench-data");
-    let partial = dir.join(format!("scale-{scale}.partial.db"));
-    let side = |p: &PathBuf, s: &str| PathBuf::from(format!("{}{s}", p.display()));
-    for s in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(side(&partial, s));
-    }
-    let started = Instant::now();
-    {
-        let (pool, _) = db::connect_pool(partial.to_str().expect("utf-8 path"), 1).expect("open");
-        let mut conn = pool.get().expect("connection");
-        db::migrate(&mut conn).expect("migrate");
-        let counts = knotenpunkt::generate::generate(&mut conn, scale, true).expect("generate");
-        let secs = started.elapsed().as_secs_f64();
-        eprintln!("generated scale {scale} in {secs:.0} s: {counts:?}");
-        conn.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            .expect("checkpoint");
-    }
-    std::fs::rename(&partial, &path).expect("rename the finished data set");
-    for s in ["-wal", "-shm"] {
-        let _ = std::fs::remove_file(side(&partial, s));
-    }
-    path
-}
 
 /// A view as the layout sees it: node keys (organisation ids) and weighted links.
 struct Graph {
@@ -203,7 +172,7 @@ fn runner(g: &Graph, positions: &[(f32, f32)], parallel: bool) -> fa2::FA2Layout
 
 fn benches(c: &mut Criterion) {
     let scale = std::env::var("KP_BENCH_SCALE").map_or(1.0, |s| s.parse().expect("a number"));
-    let path = database(scale);
+    let path = common::database(scale);
     let (pool, _) = db::connect_pool(path.to_str().expect("utf-8 path"), 1).expect("open");
     // Built on another thread, as in the server (benches/README.md: malloc arenas).
     let mut s = std::thread::scope(|t| {
