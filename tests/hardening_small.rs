@@ -55,4 +55,55 @@ fn odd_inputs_get_clear_answers(app: &TestApp) {
     assert_eq!(status, Status::Ok);
 }
 
-on_both_backends!(odd_inputs_get_clear_answers);
+/// Amounts are bounded, so totals cannot overflow; parents cannot form a loop.
+fn amounts_and_parents_stay_sane(app: &TestApp) {
+    let editor = app.editor();
+    let org = |name: &str, kind: &str| {
+        app.create(
+            "organisations",
+            &editor,
+            json!({"name": name, "kind": kind}),
+        )
+    };
+    let (stiftung, verein) = (org("Stiftung", "funder"), org("Verein", "other"));
+    let before = app.snapshot();
+    let huge = i64::MAX;
+    let (status, body) = app.post(
+        "/api/v1/fundings",
+        Some(&editor),
+        &json!({"funder_id": stiftung, "recipient_id": verein, "status": "granted",
+                "amount_min": huge, "amount_max": huge, "project_bound": false}),
+    );
+    assert_eq!(status, Status::UnprocessableEntity, "{body}");
+    let mut fields = TestApp::error_fields(&body);
+    fields.sort();
+    assert_eq!(fields, ["amount_max", "amount_min"]);
+    assert_eq!(app.snapshot(), before);
+
+    // A unit of a city; the city cannot then be part of its unit, nor anyone of itself.
+    let stadt = org("Stadt Hagen", "municipality");
+    let amt = app.create(
+        "organisations",
+        &editor,
+        json!({"name": "Jugendamt", "kind": "municipal_unit", "parent_id": stadt}),
+    );
+    let refused = |id: &str, parent: &str| {
+        let (status, body) = app.put(
+            &format!("/api/v1/organisations/{id}"),
+            Some(&editor),
+            &json!({"name": if id == stadt { "Stadt Hagen" } else { "Jugendamt" },
+                    "kind": if id == stadt { "municipality" } else { "municipal_unit" },
+                    "parent_id": parent}),
+        );
+        assert_eq!(
+            status,
+            Status::UnprocessableEntity,
+            "{id} → {parent}: {body}"
+        );
+        assert_eq!(TestApp::error_fields(&body), ["parent_id"]);
+    };
+    refused(&stadt, &amt);
+    refused(&amt, &amt);
+}
+
+on_both_backends!(odd_inputs_get_clear_answers, amounts_and_parents_stay_sane);

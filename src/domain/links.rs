@@ -55,11 +55,20 @@ pub struct Funding {
     pub programme: Option<String>,
     #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
     pub purpose: Option<String>,
-    /// Lower bound of the amount in cents.
-    #[validate(range(min = 0, message = "must not be negative"))]
+    /// Lower bound of the amount in cents; at most a trillion euros, so that sums of many
+    /// grants stay far inside 64 bits.
+    #[validate(range(
+        min = 0,
+        max = 100_000_000_000_000_i64,
+        message = "must be from 0 to a trillion euros (in cents)"
+    ))]
     pub amount_min: Option<i64>,
     /// Upper bound of the amount in cents (equal to the lower bound when exact).
-    #[validate(range(min = 0, message = "must not be negative"))]
+    #[validate(range(
+        min = 0,
+        max = 100_000_000_000_000_i64,
+        message = "must be from 0 to a trillion euros (in cents)"
+    ))]
     pub amount_max: Option<i64>,
     #[serde(default = "euro")]
     #[validate(custom(function = "currency_code"))]

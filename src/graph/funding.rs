@@ -38,8 +38,9 @@ impl Amount {
     }
 
     pub fn add(&mut self, other: Amount) {
-        self.min += other.min;
-        self.max += other.max;
+        // Amounts are bounded on input; saturating keeps a total meaningful regardless.
+        self.min = self.min.saturating_add(other.min);
+        self.max = self.max.saturating_add(other.max);
         self.unknown += other.unknown;
     }
 

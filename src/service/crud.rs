@@ -61,7 +61,7 @@ fn check_against_store<R: Resource>(
     input: &R,
     except_id: Option<&str>,
 ) -> Result<()> {
-    let mut errors = input.check_references(conn)?;
+    let mut errors = input.check_references(conn, except_id)?;
     errors.extend(citations::check(conn, input.citations())?);
     if !errors.is_empty() {
         return Err(Error::Validation(errors));

@@ -114,7 +114,11 @@ impl Resource for Affiliation {
         Affiliation::check(self)
     }
 
-    fn check_references(&self, conn: &mut DbConn) -> Result<Vec<FieldError>> {
+    fn check_references(
+        &self,
+        conn: &mut DbConn,
+        _own_id: Option<&str>,
+    ) -> Result<Vec<FieldError>> {
         let mut errors = Vec::new();
         if !refs::person_live(conn, &self.person_id)? {
             errors.push(FieldError::new(

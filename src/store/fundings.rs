@@ -142,7 +142,11 @@ impl Resource for Funding {
         Funding::check(self)
     }
 
-    fn check_references(&self, conn: &mut DbConn) -> Result<Vec<FieldError>> {
+    fn check_references(
+        &self,
+        conn: &mut DbConn,
+        _own_id: Option<&str>,
+    ) -> Result<Vec<FieldError>> {
         let mut errors = Vec::new();
         refs::require_organisation(conn, "funder_id", &self.funder_id, &mut errors)?;
         refs::require_organisation(conn, "recipient_id", &self.recipient_id, &mut errors)?;

@@ -166,10 +166,16 @@ impl Resource for Organisation {
         Organisation::check(self)
     }
 
-    fn check_references(&self, conn: &mut DbConn) -> Result<Vec<FieldError>> {
+    fn check_references(&self, conn: &mut DbConn, own_id: Option<&str>) -> Result<Vec<FieldError>> {
         let mut errors = Vec::new();
         if let Some(parent) = &self.parent_id {
             refs::require_organisation(conn, "parent_id", parent, &mut errors)?;
+            if own_id.is_some_and(|own| ancestry_reaches(conn, parent, own).unwrap_or(true)) {
+                errors.push(FieldError::new(
+                    "parent_id",
+                    "would make the organisation a part of itself",
+                ));
+            }
         }
         Ok(errors)
     }
@@ -331,4 +337,25 @@ fn set_links_deleted(
         }
     }
     Ok(moved)
+}
+
+/// Whether following parents up from `start` reaches `own` (a parent cycle). Chains
+/// longer than any real hierarchy count as cycles too.
+fn ancestry_reaches(conn: &mut DbConn, start: &str, own: &str) -> Result<bool> {
+    let mut at = start.to_string();
+    for _ in 0..256 {
+        if at == own {
+            return Ok(true);
+        }
+        let parent: Option<Option<String>> = organisations::table
+            .find(&at)
+            .select(organisations::parent_id)
+            .first(conn)
+            .optional()?;
+        match parent.flatten() {
+            Some(p) => at = p,
+            None => return Ok(false),
+        }
+    }
+    Ok(true)
 }

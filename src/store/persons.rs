@@ -88,7 +88,11 @@ impl Resource for Person {
         Vec::new()
     }
 
-    fn check_references(&self, _conn: &mut DbConn) -> Result<Vec<FieldError>> {
+    fn check_references(
+        &self,
+        _conn: &mut DbConn,
+        _own_id: Option<&str>,
+    ) -> Result<Vec<FieldError>> {
         Ok(Vec::new())
     }
 

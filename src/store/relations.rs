@@ -95,7 +95,11 @@ impl Resource for Relation {
         Relation::check(self)
     }
 
-    fn check_references(&self, conn: &mut DbConn) -> Result<Vec<FieldError>> {
+    fn check_references(
+        &self,
+        conn: &mut DbConn,
+        _own_id: Option<&str>,
+    ) -> Result<Vec<FieldError>> {
         let mut errors = Vec::new();
         refs::require_organisation(conn, "source_id", &self.source_id, &mut errors)?;
         refs::require_organisation(conn, "target_id", &self.target_id, &mut errors)?;

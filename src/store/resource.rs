@@ -84,7 +84,8 @@ pub trait Resource:
     /// Checks that need no database (date order, ranges, self references).
     fn check(&self) -> Vec<FieldError>;
     /// Checks that referenced records exist and are not deleted.
-    fn check_references(&self, conn: &mut DbConn) -> Result<Vec<FieldError>>;
+    /// `own_id` is the record's id when it is being updated.
+    fn check_references(&self, conn: &mut DbConn, own_id: Option<&str>) -> Result<Vec<FieldError>>;
     /// The id of a live record this one would duplicate, if any.
     fn find_duplicate(&self, conn: &mut DbConn, except_id: Option<&str>) -> Result<Option<String>>;
 
