@@ -24,6 +24,11 @@ pub struct Settings {
     pub seed_on_empty: bool,
     #[serde(default = "default_data_dir")]
     pub data_dir: PathBuf,
+    /// The header a trusted reverse proxy puts the client's address in (e.g.
+    /// `X-Real-IP`). Unset, the peer's own address counts, and no header a client sends
+    /// can pose as another address (sign-in limits count per address).
+    #[serde(default)]
+    pub trusted_proxy_header: Option<String>,
 }
 
 fn default_database_url() -> String {
@@ -69,6 +74,11 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>> {
         }
     }
     let figment = crate::secret::ensure_secret_key(figment, &settings)?;
+    // Rocket trusts `X-Real-IP` by default; only a configured proxy header is trusted.
+    let figment = match &settings.trusted_proxy_header {
+        Some(header) => figment.merge(("ip_header", header.as_str())),
+        None => figment.merge(("ip_header", false)),
+    };
     let graph = GraphState::start(db.pool().clone())?;
     let rocket = rocket::custom(figment)
         .manage(db)

@@ -44,6 +44,7 @@ mod tests {
             pool_size: 1,
             seed_on_empty: false,
             data_dir: dir.to_path_buf(),
+            trusted_proxy_header: None,
         }
     }
 

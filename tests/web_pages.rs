@@ -307,3 +307,60 @@ fn relations_and_sources_through_forms() {
     let (_, html) = page(&app.client, "/sources");
     assert!(html.contains("Studie Kapitel 4"));
 }
+
+/// The sign-in limit holds against a client that sends a new `X-Real-IP` with every
+/// attempt (only a configured proxy's header is trusted), and per account: attempts on
+/// one name from many addresses are limited too.
+#[test]
+fn sign_in_limits_cannot_be_dodged_by_headers_or_addresses() {
+    let app = TestApp::sqlite();
+    let name = sign_in(&app, UserRole::Viewer);
+    let (_, html) = page(&app.client, "/");
+    let csrf = csrf_of(&html);
+    let (status, _, _) = post_form(&app.client, "/signout", &[("csrf", &csrf)]);
+    assert_eq!(status, Status::SeeOther);
+    let (_, html) = page(&app.client, "/signin");
+    let csrf = csrf_of(&html);
+    let attempt = |from: &str, real_ip: &str, who: &str, password: &str| {
+        let body = format!("csrf={csrf}&name={who}&password={password}");
+        app.client
+            .post("/signin")
+            .remote(from.parse().unwrap())
+            .header(rocket::http::Header::new("X-Real-IP", real_ip.to_string()))
+            .header(ContentType::Form)
+            .body(body)
+            .dispatch()
+            .status()
+    };
+    // One peer, a new claimed address each time, and other names: the peer counts.
+    for i in 0..5 {
+        let status = attempt("198.51.100.1:4000", &format!("10.0.0.{i}"), "niemand", "x");
+        assert_eq!(status, Status::Unauthorized);
+    }
+    let status = attempt(
+        "198.51.100.1:4000",
+        "10.0.0.99",
+        &name,
+        "correct%20horse%20battery",
+    );
+    assert_eq!(
+        status,
+        Status::TooManyRequests,
+        "the peer address is blocked"
+    );
+    // Many peers, one name: the account counts.
+    for i in 0..5 {
+        let status = attempt(&format!("192.0.2.{i}:4000"), "10.9.9.9", &name, "wrong");
+        assert_eq!(status, Status::Unauthorized);
+    }
+    let status = attempt(
+        "192.0.2.77:4000",
+        "10.9.9.9",
+        &name,
+        "correct%20horse%20battery",
+    );
+    assert_eq!(status, Status::TooManyRequests, "the account is blocked");
+    // Another account from a fresh address is not affected.
+    let status = attempt("192.0.2.88:4000", "10.9.9.9", "jemand", "x");
+    assert_eq!(status, Status::Unauthorized);
+}

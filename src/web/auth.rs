@@ -74,7 +74,7 @@ async fn signin(
             Err(e) => e,
         }
     };
-    if limiter.blocked(ip) {
+    if limiter.attempt(ip, &form.name).is_err() {
         let message = chrome.t("signin.too_many");
         return Err(page(
             chrome,
@@ -90,12 +90,11 @@ async fn signin(
         .map_err(|e| fail(&chrome, e))?;
     match user {
         Some(user) => {
-            limiter.succeeded(ip);
+            limiter.succeeded(ip, &form.name);
             session::sign_in(cookies, &user.id);
             Ok(Redirect::to("/"))
         }
         None => {
-            limiter.failed(ip);
             let message = chrome.t("signin.failed");
             Err(page(
                 chrome,

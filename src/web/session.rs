@@ -90,9 +90,23 @@ impl<'r> FromRequest<'r> for Csrf {
     }
 }
 
-/// At most `MAX_FAILURES` failed sign-ins per address per minute.
+/// At most `MAX_FAILURES` sign-in attempts that did not succeed per address and per
+/// account name per minute. An attempt counts before its password is checked, so many at
+/// once cannot all get through; a success clears both counts.
 pub struct LoginLimiter {
-    failures: Mutex<HashMap<IpAddr, (u32, Instant)>>,
+    failures: Mutex<HashMap<Key, (u32, Instant)>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Address(IpAddr),
+    Account(String),
+}
+
+fn keys(ip: Option<IpAddr>, name: &str) -> Vec<Key> {
+    let mut keys = vec![Key::Account(name.trim().to_lowercase())];
+    keys.extend(ip.map(Key::Address));
+    keys
 }
 
 const MAX_FAILURES: u32 = 5;
@@ -106,29 +120,44 @@ impl Default for LoginLimiter {
     }
 }
 
+/// Too many attempts: wait before trying again.
+#[derive(Debug, PartialEq, Eq)]
+pub struct TooMany;
+
 impl LoginLimiter {
-    pub fn blocked(&self, ip: Option<IpAddr>) -> bool {
-        let (Some(ip), Ok(map)) = (ip, self.failures.lock()) else {
-            return false;
+    /// Counts an attempt for this address and account, or refuses it when either has
+    /// had too many in the last minute.
+    pub fn attempt(&self, ip: Option<IpAddr>, name: &str) -> Result<(), TooMany> {
+        let mut map = match self.failures.lock() {
+            Ok(map) => map,
+            Err(poisoned) => poisoned.into_inner(),
         };
-        map.get(&ip)
-            .is_some_and(|(n, since)| *n >= MAX_FAILURES && since.elapsed() < WINDOW)
-    }
-
-    pub fn failed(&self, ip: Option<IpAddr>) {
-        let (Some(ip), Ok(mut map)) = (ip, self.failures.lock()) else {
-            return;
-        };
-        let entry = map.entry(ip).or_insert((0, Instant::now()));
-        if entry.1.elapsed() >= WINDOW {
-            *entry = (0, Instant::now());
+        let keys = keys(ip, name);
+        let blocked = keys.iter().any(|k| {
+            map.get(k)
+                .is_some_and(|(n, since)| *n >= MAX_FAILURES && since.elapsed() < WINDOW)
+        });
+        if blocked {
+            return Err(TooMany);
         }
-        entry.0 += 1;
+        for k in keys {
+            let entry = map.entry(k).or_insert((0, Instant::now()));
+            if entry.1.elapsed() >= WINDOW {
+                *entry = (0, Instant::now());
+            }
+            entry.0 += 1;
+        }
+        Ok(())
     }
 
-    pub fn succeeded(&self, ip: Option<IpAddr>) {
-        if let (Some(ip), Ok(mut map)) = (ip, self.failures.lock()) {
-            map.remove(&ip);
+    /// A successful sign-in clears the counts of its address and account.
+    pub fn succeeded(&self, ip: Option<IpAddr>, name: &str) {
+        let mut map = match self.failures.lock() {
+            Ok(map) => map,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        for k in keys(ip, name) {
+            map.remove(&k);
         }
     }
 }
