@@ -33,6 +33,8 @@ enum Command {
         #[arg(long, default_value_t = 1.0)]
         scale: f64,
     },
+    /// Write a consistent copy of the SQLite database to FILE while the service runs.
+    Backup { file: std::path::PathBuf },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -72,6 +74,10 @@ fn main() -> ExitCode {
             }
             let counts = knotenpunkt::generate::generate(conn, scale, true)?;
             Ok(format!("generated at scale {scale}: {counts:?}"))
+        }),
+        Command::Backup { file } => with_db(|conn| {
+            db::backup(conn, &file)?;
+            Ok(format!("backup written to {}", file.display()))
         }),
         Command::User {
             command:

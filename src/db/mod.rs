@@ -44,6 +44,30 @@ pub fn data_version(conn: &mut DbConn) -> Result<i64> {
     Ok(data_version.filter(id.eq(1)).select(version).first(conn)?)
 }
 
+/// Writes a consistent copy of a SQLite database to `target` while the service runs
+/// (`VACUUM INTO` reads one snapshot, WAL included, so every write committed before it
+/// began is in the copy). `target` must not exist yet. PostgreSQL is backed up with its
+/// own tools (`pg_dump`), which this refuses to imitate.
+pub fn backup(conn: &mut DbConn, target: &std::path::Path) -> Result<()> {
+    if target.exists() {
+        return Err(Error::invalid("file", "exists already; choose a new file"));
+    }
+    let path = target
+        .to_str()
+        .ok_or_else(|| Error::invalid("file", "must be a UTF-8 path"))?;
+    match conn {
+        DbConn::Sqlite(c) => {
+            use diesel::connection::SimpleConnection;
+            c.batch_execute(&format!("VACUUM INTO '{}'", path.replace('\'', "''")))
+                .map_err(|e| Error::Database(format!("backup failed: {e}")))
+        }
+        DbConn::Postgres(_) => Err(Error::invalid(
+            "backend",
+            "back up PostgreSQL with pg_dump (see README, Backup)",
+        )),
+    }
+}
+
 /// A new record id: UUIDv7, so ids sort by creation time on every backend.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
