@@ -28,16 +28,8 @@ impl Disclosure {
         self.0.is_empty()
     }
 
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(String::as_str)
-    }
-
-    pub fn contains(&self, id: &str) -> bool {
-        self.0.contains(id)
     }
 }
 

@@ -32,8 +32,6 @@ pub struct Marks {
 }
 
 impl Highlight {
-    pub const PARAMS: [&'static str; 4] = ["highlight", "path_from", "path_to", "stops"];
-
     /// `highlight=tandem,cycles`, `path_from=…&path_to=…`, `stops=FUNDER`.
     pub fn parse(p: &mut Parser) -> Highlight {
         let mut h = Highlight::default();
