@@ -1,5 +1,6 @@
-//! Network pictures on generated data: ForceAtlas2 per epoch (the `fa2` crate with the
-//! settings of `picture::layout`, one core and two), time to convergence
+//! Network pictures on generated data: ForceAtlas2 per epoch (ours, `picture::forceatlas`,
+//! and the `fa2` crate it replaced, with the settings of `picture::layout`, one core and
+//! two), time to convergence
 //! (`layout::force_atlas2`), and the whole picture of a 2,000-node view (request, layout,
 //! SVG, PNG). `KP_BENCH_SCALE=1 cargo bench --bench layout` (default scale 1.0); the
 //! data set is shared with benches/graph.rs (`target/bench-data/scale-<S>.db`). Each
@@ -18,6 +19,7 @@ use knotenpunkt::db;
 use knotenpunkt::domain::OrgKind;
 use knotenpunkt::graph::query::{self, GraphQuery, Params, ViewGraph, ViewRequest};
 use knotenpunkt::graph::{self, Snapshot, Viewer};
+use knotenpunkt::picture::forceatlas::{ForceAtlas2, Settings};
 use knotenpunkt::picture::{self, layout, png, svg};
 use knotenpunkt::store::snapshot::load_all;
 
@@ -153,9 +155,18 @@ fn write_json(g: &Graph, positions: &[(f32, f32)]) {
     std::fs::write(&path, json.to_string()).expect("write the view");
 }
 
-/// The fa2 layout runner with `picture::layout`'s settings, Barnes-Hut from 2,048 nodes,
-/// on one core or on all (rayon's global pool: one thread per core).
-fn runner(g: &Graph, positions: &[(f32, f32)], parallel: bool) -> fa2::FA2Layout<f32> {
+/// Our layout runner with `picture::layout`'s settings, Barnes-Hut from 2,048 nodes, on
+/// one core or on all (rayon's global pool: one thread per core).
+fn ours(g: &Graph, positions: &[(f32, f32)], parallel: bool) -> ForceAtlas2 {
+    let settings = Settings {
+        parallel,
+        ..Settings::inferred(g.keys.len(), SCALING)
+    };
+    ForceAtlas2::new(positions, &g.edges, settings)
+}
+
+/// The fa2 crate's runner with the same settings.
+fn fa2_crate(g: &Graph, positions: &[(f32, f32)], parallel: bool) -> fa2::FA2Layout<f32> {
     let n = g.keys.len();
     let mut data = FA2Data::<f32>::with_capacity(n, g.edges.len());
     for &(x, y) in positions {
@@ -204,11 +215,26 @@ fn benches(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(3));
     for (g, p) in graphs.iter().zip(&positions) {
         for (parallel, cores) in [(false, "1core"), (true, "2cores")] {
-            group.bench_function(format!("{}/{cores}", g.size), |b| {
+            group.bench_function(format!("{}/ours_{cores}", g.size), |b| {
                 b.iter_custom(|iters| {
                     let mut spent = Duration::ZERO;
                     for _ in 0..iters {
-                        let mut l = runner(g, p, parallel);
+                        let mut l = ours(g, p, parallel);
+                        let started = Instant::now();
+                        for _ in 0..EPOCHS {
+                            l.epoch();
+                        }
+                        spent += started.elapsed();
+                        black_box(l.positions().next());
+                    }
+                    spent
+                })
+            });
+            group.bench_function(format!("{}/fa2crate_{cores}", g.size), |b| {
+                b.iter_custom(|iters| {
+                    let mut spent = Duration::ZERO;
+                    for _ in 0..iters {
+                        let mut l = fa2_crate(g, p, parallel);
                         let started = Instant::now();
                         l.run(EPOCHS);
                         spent += started.elapsed();

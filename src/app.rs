@@ -79,7 +79,10 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>> {
         Some(header) => figment.merge(("ip_header", header.as_str())),
         None => figment.merge(("ip_header", false)),
     };
-    let graph = GraphState::start(db.pool().clone())?;
+    // The network page's opening views and the views asked before a change are laid
+    // out ahead, off the request path.
+    let prepare: crate::graph::Prepare = Box::new(crate::picture::prepare::prepare);
+    let graph = GraphState::start_preparing(db.pool().clone(), Some(prepare))?;
     let rocket = rocket::custom(figment)
         .manage(db)
         .manage(graph)

@@ -1,8 +1,8 @@
 //! The layers of DESIGN.md hold: every file under src/ imports (by `use crate::…` or a
 //! `crate::…::` path) only modules below its own layer, so arrows point down only.
 //!
-//! Order, top to bottom: app → api, web → http (what both share) → graph → service →
-//! store → db → domain.
+//! Order, top to bottom: app → api, web → http (what both share) → picture → graph →
+//! service → store → db → domain.
 //! `error` is shared by all; `schema` (diesel's table list) counts as db; the tools run
 //! beside the app (`seed`, `generate`, `secret`, `main`) count as app.
 use std::collections::BTreeSet;
@@ -16,9 +16,10 @@ fn rank(module: &str) -> Option<u8> {
         "store" => 2,
         "service" => 3,
         "graph" => 4,
-        "http" => 5,
-        "api" | "web" => 6,
-        "app" | "seed" | "generate" | "secret" | "main" => 7,
+        "picture" => 5,
+        "http" => 6,
+        "api" | "web" => 7,
+        "app" | "seed" | "generate" | "secret" | "main" => 8,
         _ => return None,
     })
 }

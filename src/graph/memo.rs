@@ -73,6 +73,15 @@ impl<K: Clone + Eq + Hash> Memo<K> {
         }
     }
 
+    /// The keys kept, newest first.
+    pub fn keys(&self) -> Vec<K> {
+        let m = match self.0.lock() {
+            Ok(m) => m,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        m.oldest_first.iter().rev().cloned().collect()
+    }
+
     /// The slot of `key`, made (and the oldest dropped when full) if missing.
     fn slot(&self, key: K) -> Slot {
         let mut m = match self.0.lock() {

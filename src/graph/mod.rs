@@ -20,7 +20,7 @@ use crate::domain::{FieldOfWork, FundingStatus, Interval, OrgKind, RelationKind,
 
 pub use build::build_snapshot;
 pub use memo::{Memo, MemoKey};
-pub use state::GraphState;
+pub use state::{GraphState, Prepare};
 pub use time::TimeFilter;
 
 #[derive(Debug, Clone)]

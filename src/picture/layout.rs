@@ -1,11 +1,11 @@
 //! Where each node of a picture goes: ForceAtlas2 with Barnes-Hut repulsion on large
-//! views (Jacomy et al. 2014, through the `fa2` crate), settings inferred from the
-//! graph's size as graphology does. Deterministic: start positions come from each node's
+//! views (Jacomy et al. 2014, our own `forceatlas`), settings inferred from the graph's
+//! size as graphology does. Deterministic: start positions come from each node's
 //! own key and a seed, and the run stops by itself once nodes barely move.
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
-use fa2::{FA2Data, FA2Settings};
+use super::forceatlas::{ForceAtlas2, Settings};
 
 /// A laid-out view: one position per node, in the order given.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,62 +57,49 @@ pub fn force_atlas2(
             converged: true,
         };
     }
-    let mut data = FA2Data::<f32>::with_capacity(n, edges.len());
-    for key in keys {
-        let (x, y) = previous
-            .get(key)
-            .copied()
-            .unwrap_or_else(|| start(key, seed, n));
-        data.add_node_with_position(x, y);
-    }
-    for &(a, b, w) in edges {
-        if a != b && a < n && b < n {
-            data.add_edge_with_weight(a, b, w);
-        }
-    }
+    let starts: Vec<(f32, f32)> = keys
+        .iter()
+        .map(|key| {
+            previous
+                .get(key)
+                .copied()
+                .unwrap_or_else(|| start(key, seed, n))
+        })
+        .collect();
     // Graphology's inferred settings, with more room between nodes: pictures carry
     // labels, and tight clusters would hide them.
-    let settings = FA2Settings::<f32>::from_graph_order(n)
-        .scaling_ratio(SCALING)
-        .parallel(n >= PARALLEL_FROM);
-    let mut layout = settings.build(data);
-    let mut before: Vec<(f32, f32)> = layout.data().positions().collect();
+    let settings = Settings {
+        parallel: n >= PARALLEL_FROM,
+        ..Settings::inferred(n, SCALING)
+    };
+    let mut layout = ForceAtlas2::new(&starts, edges, settings);
     let (mut calm, mut iterations, mut converged) = (0, 0, false);
     while iterations < MAX_ITERATIONS {
-        layout.epoch();
+        // The mean step is summed in node order whatever the threads did, so the
+        // stopping point is the same on every run.
+        let moved = layout.epoch();
         iterations += 1;
-        // Measured here rather than taken from the epoch: a sum over threads would add
-        // up in varying order and make the stopping point differ from run to run.
-        let now: Vec<(f32, f32)> = layout.data().positions().collect();
-        let moved: f32 = now
-            .iter()
-            .zip(&before)
-            .map(|(a, b)| ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt())
-            .sum::<f32>()
-            / n as f32;
-        let extent = extent(&now).max(1e-6);
-        calm = if moved / extent < SETTLED {
+        calm = if moved / extent(layout.positions()).max(1e-6) < SETTLED {
             calm + 1
         } else {
             0
         };
-        before = now;
         if calm >= CALM_EPOCHS {
             converged = true;
             break;
         }
     }
     Layout {
-        positions: before,
+        positions: layout.positions().collect(),
         iterations,
         converged,
     }
 }
 
 /// The bounding box: (left, top, right, bottom).
-fn bounds(points: &[(f32, f32)]) -> (f32, f32, f32, f32) {
+fn bounds(points: impl IntoIterator<Item = (f32, f32)>) -> (f32, f32, f32, f32) {
     let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-    for &(x, y) in points {
+    for (x, y) in points {
         x0 = x0.min(x);
         y0 = y0.min(y);
         x1 = x1.max(x);
@@ -122,7 +109,7 @@ fn bounds(points: &[(f32, f32)]) -> (f32, f32, f32, f32) {
 }
 
 /// The larger side of the bounding box.
-fn extent(points: &[(f32, f32)]) -> f32 {
+fn extent(points: impl IntoIterator<Item = (f32, f32)>) -> f32 {
     let (x0, y0, x1, y1) = bounds(points);
     (x1 - x0).max(y1 - y0)
 }
@@ -133,7 +120,7 @@ pub fn fit(points: &[(f32, f32)], width: f32, height: f32, margin: f32) -> Vec<(
     if points.is_empty() {
         return Vec::new();
     }
-    let (x0, y0, x1, y1) = bounds(points);
+    let (x0, y0, x1, y1) = bounds(points.iter().copied());
     let (w, h) = ((x1 - x0).max(1e-6), (y1 - y0).max(1e-6));
     let scale = ((width - 2.0 * margin) / w).min((height - 2.0 * margin) / h);
     // Centred in the box.

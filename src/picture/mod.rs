@@ -1,9 +1,11 @@
 //! Network pictures: a view chosen through the query layer (`graph::query::ViewRequest`),
 //! laid out on the server (`layout`) and drawn as SVG (`svg`). Pure functions over the
 //! snapshot; no routes or pages. Layouts are kept with their snapshot, by view.
+pub mod forceatlas;
 pub mod layered;
 pub mod layout;
 pub mod png;
+pub mod prepare;
 pub mod style;
 pub mod svg;
 pub mod timeline;
