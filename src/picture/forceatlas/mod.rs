@@ -137,49 +137,42 @@ impl ForceAtlas2 {
     }
 
     /// Exact repulsion on node `i` from every other node, per unit of its own mass and
-    /// of the scaling ratio. Eight lanes at a time, so that the compiler can use vector
-    /// instructions; the lanes are summed in a fixed order.
+    /// of the scaling ratio.
     fn repulsion_exact(&self, i: usize) -> (f32, f32) {
-        const LANES: usize = 8;
-        let (x, y) = (self.xs[i], self.ys[i]);
-        let (mut fx, mut fy) = ([0.0f32; LANES], [0.0f32; LANES]);
-        let n = self.xs.len() / LANES * LANES;
-        let chunks = self.xs[..n]
-            .chunks_exact(LANES)
-            .zip(self.ys[..n].chunks_exact(LANES))
-            .zip(self.masses[..n].chunks_exact(LANES));
-        for ((cx, cy), cm) in chunks {
-            for l in 0..LANES {
-                let (dx, dy) = (x - cx[l], y - cy[l]);
-                let d2 = dx * dx + dy * dy;
-                let f = if d2 > 0.0 { cm[l] / d2 } else { 0.0 };
-                fx[l] += dx * f;
-                fy[l] += dy * f;
-            }
-        }
-        let (mut sx, mut sy) = (fx.iter().sum::<f32>(), fy.iter().sum::<f32>());
-        for j in n..self.xs.len() {
-            let (dx, dy) = (x - self.xs[j], y - self.ys[j]);
-            let d2 = dx * dx + dy * dy;
-            if d2 > 0.0 {
-                let f = self.masses[j] / d2;
-                sx += dx * f;
-                sy += dy * f;
-            }
-        }
-        (sx, sy)
+        quadtree::pull_of(self.xs[i], self.ys[i], &self.xs, &self.ys, &self.masses)
     }
 
-    /// The whole force on node `i`.
-    #[inline]
-    fn force(&self, i: usize, barnes_hut: bool) -> (f32, f32) {
-        let (rx, ry) = if barnes_hut {
-            self.tree.repulsion(self.xs[i], self.ys[i])
+    /// Repulsion on every node through the tree (built for the current positions), per
+    /// unit of its own mass and of the scaling ratio; in node order.
+    fn repulsion_tree(&self) -> Vec<(f32, f32)> {
+        let n = self.xs.len();
+        let mut in_curve_order = vec![(0.0f32, 0.0f32); n];
+        // Each group writes only its own places: hand out disjoint slices.
+        let mut parts: Vec<((usize, usize), &mut [(f32, f32)])> = Vec::new();
+        let mut rest = &mut in_curve_order[..];
+        for (start, end) in self.tree.groups() {
+            let (part, tail) = rest.split_at_mut(end - start);
+            parts.push(((start, end), part));
+            rest = tail;
+        }
+        let tree = &self.tree;
+        if self.settings.parallel {
+            parts
+                .into_par_iter()
+                .for_each_init(quadtree::Sources::default, |sources, (group, out)| {
+                    tree.group_repulsion(group, sources, out)
+                });
         } else {
-            self.repulsion_exact(i)
-        };
-        let k = self.settings.scaling * self.masses[i];
-        self.pull(i, (rx * k, ry * k))
+            let mut sources = quadtree::Sources::default();
+            for (group, out) in parts {
+                tree.group_repulsion(group, &mut sources, out);
+            }
+        }
+        let mut by_node = vec![(0.0f32, 0.0f32); n];
+        for (&i, f) in tree.order().iter().zip(in_curve_order) {
+            by_node[i as usize] = f;
+        }
+        by_node
     }
 
     /// One epoch: forces on every node, then every node moves by its own speed.
@@ -190,37 +183,34 @@ impl ForceAtlas2 {
             return 0.0;
         }
         std::mem::swap(&mut self.forces, &mut self.old_forces);
-        let mut forces = std::mem::take(&mut self.forces);
-        let barnes_hut = match self.settings.theta {
+        let repulsion = match self.settings.theta {
             Some(theta) => {
                 self.tree.rebuild(&self.xs, &self.ys, &self.masses, theta);
-                true
+                self.repulsion_tree()
             }
-            None => false,
+            None => Vec::new(),
         };
-        // Computed in curve order (nodes near each other walk the same cells), each on
-        // its own: no sums across nodes, so any split over threads gives the same.
-        let identity: Vec<u32>;
-        let order: &[u32] = if barnes_hut {
-            self.tree.order()
-        } else {
-            identity = (0..n as u32).collect();
-            &identity
-        };
-        let mut in_order = vec![(0.0f32, 0.0f32); n];
+        // Each node's force on its own: no sums across nodes, so any split over threads
+        // gives the same.
         let this = &*self;
+        let force = |i: usize| -> (f32, f32) {
+            let (rx, ry) = repulsion
+                .get(i)
+                .copied()
+                .unwrap_or_else(|| this.repulsion_exact(i));
+            let k = this.settings.scaling * this.masses[i];
+            this.pull(i, (rx * k, ry * k))
+        };
+        let mut forces = vec![(0.0f32, 0.0f32); n];
         let compute = |(chunk, out): (usize, &mut [(f32, f32)])| {
             for (k, f) in out.iter_mut().enumerate() {
-                *f = this.force(order[chunk * CHUNK + k] as usize, barnes_hut);
+                *f = force(chunk * CHUNK + k);
             }
         };
         if self.settings.parallel {
-            in_order.par_chunks_mut(CHUNK).enumerate().for_each(compute);
+            forces.par_chunks_mut(CHUNK).enumerate().for_each(compute);
         } else {
-            in_order.chunks_mut(CHUNK).enumerate().for_each(compute);
-        }
-        for (&i, f) in order.iter().zip(in_order) {
-            forces[i as usize] = f;
+            forces.chunks_mut(CHUNK).enumerate().for_each(compute);
         }
         self.forces = forces;
         self.apply()

@@ -100,10 +100,11 @@ fn tree_errors(layout: &mut ForceAtlas2, theta: f32) -> Vec<f32> {
     layout
         .tree
         .rebuild(&layout.xs, &layout.ys, &layout.masses, theta);
+    let by_tree = layout.repulsion_tree();
     let mut errors: Vec<f32> = (0..layout.xs.len())
         .map(|i| {
             let exact = layout.repulsion_exact(i);
-            let tree = layout.tree.repulsion(layout.xs[i], layout.ys[i]);
+            let tree = by_tree[i];
             let size = (exact.0.powi(2) + exact.1.powi(2)).sqrt();
             ((exact.0 - tree.0).powi(2) + (exact.1 - tree.1).powi(2)).sqrt() / size
         })
