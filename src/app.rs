@@ -29,6 +29,23 @@ pub struct Settings {
     /// can pose as another address (sign-in limits count per address).
     #[serde(default)]
     pub trusted_proxy_header: Option<String>,
+    /// A web session ends after this many minutes without a request…
+    #[serde(default = "default_session_idle_minutes")]
+    pub session_idle_minutes: u32,
+    /// …and this many hours after sign-in in any case.
+    #[serde(default = "default_session_lifetime_hours")]
+    pub session_lifetime_hours: u32,
+    /// Session cookies only over HTTPS. Unset, on when Rocket serves TLS itself (`tls`);
+    /// set it to true behind a proxy that terminates HTTPS.
+    #[serde(default)]
+    pub secure_cookies: Option<bool>,
+}
+
+fn default_session_idle_minutes() -> u32 {
+    30
+}
+fn default_session_lifetime_hours() -> u32 {
+    12
 }
 
 fn default_database_url() -> String {
@@ -83,7 +100,17 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>> {
     // out ahead, off the request path.
     let prepare: crate::graph::Prepare = Box::new(crate::picture::prepare::prepare);
     let graph = GraphState::start_preparing(db.pool().clone(), Some(prepare))?;
+    let sessions = crate::web::session::SessionSettings {
+        lifetimes: crate::service::sessions::Lifetimes {
+            idle: chrono::Duration::minutes(settings.session_idle_minutes.max(1).into()),
+            lifetime: chrono::Duration::hours(settings.session_lifetime_hours.max(1).into()),
+        },
+        secure: settings
+            .secure_cookies
+            .unwrap_or_else(|| figment.contains("tls")),
+    };
     let rocket = rocket::custom(figment)
+        .manage(sessions)
         .manage(db)
         .manage(graph)
         .attach(crate::http::ReadLog)

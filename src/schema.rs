@@ -136,6 +136,19 @@ diesel::table! {
         role -> Text,
         password_hash -> Nullable<Text>,
         created_at -> Text,
+        disabled_at -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        token_hash -> Text,
+        user_id -> Text,
+        created_at -> Text,
+        last_seen_at -> Text,
+        ended_at -> Nullable<Text>,
+        ended_why -> Nullable<Text>,
     }
 }
 
@@ -198,6 +211,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     citations,
     users,
     api_tokens,
+    sessions,
     changes,
     person_reads,
     data_version,
@@ -205,5 +219,6 @@ diesel::allow_tables_to_appear_in_same_query!(
 );
 
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(person_reads -> users (user_id));
 diesel::joinable!(funding_partners -> fundings (funding_id));

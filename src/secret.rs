@@ -45,6 +45,9 @@ mod tests {
             seed_on_empty: false,
             data_dir: dir.to_path_buf(),
             trusted_proxy_header: None,
+            session_idle_minutes: 30,
+            session_lifetime_hours: 12,
+            secure_cookies: None,
         }
     }
 

@@ -306,15 +306,16 @@ fn the_last_admin_keeps_the_admin_role(app: &TestApp) {
     );
     assert_eq!(status, Status::SeeOther);
     assert_eq!(role_of(app, &admin_id), "editor");
-    // The role change takes effect at once: the former admin is refused now.
+    // The role change takes effect at once: it ended the former admin's session, so
+    // the admin page and its forms ask for a sign-in now.
     let (status, _) = page(&app.client, "/admin");
-    assert_eq!(status, Status::Forbidden);
+    assert_eq!(status, Status::Unauthorized);
     let (status, _, _) = post_form(
         &app.client,
         &format!("/admin/users/{second}/role"),
         &[("csrf", &csrf), ("role", "viewer")],
     );
-    assert_eq!(status, Status::Forbidden);
+    assert_eq!(status, Status::Unauthorized);
     assert_eq!(role_of(app, &second), "admin");
 }
 

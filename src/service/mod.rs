@@ -4,6 +4,7 @@ pub mod audit;
 pub mod crud;
 pub mod input;
 pub mod reads;
+pub mod sessions;
 pub mod tokens;
 pub mod users;
 

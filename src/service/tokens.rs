@@ -3,6 +3,7 @@ use diesel::prelude::*;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use super::sessions::{self, Ended};
 use super::{audit, Caller, UserInfo};
 use crate::db::{self, DbConn};
 use crate::domain::UserRole;
@@ -38,9 +39,13 @@ pub fn add_user_with_token(
         };
         let id = match existing {
             Some(id) => {
-                diesel::update(users::table.find(&id))
-                    .set(users::role.eq(role.as_str()))
-                    .execute(conn)?;
+                let changed =
+                    diesel::update(users::table.find(&id).filter(users::role.ne(role.as_str())))
+                        .set(users::role.eq(role.as_str()))
+                        .execute(conn)?;
+                if changed > 0 {
+                    sessions::end_all(conn, &id, Ended::RoleChanged)?;
+                }
                 id
             }
             None => {
@@ -97,29 +102,14 @@ pub fn add_user_with_token(
     })
 }
 
-/// The user a bearer token belongs to, if the token is known and not revoked.
+/// The user a bearer token belongs to, if the token is known and not revoked and its
+/// user not disabled.
 pub fn user_for_token(conn: &mut DbConn, token: &str) -> Result<Option<UserInfo>> {
     let row: Option<(String, String, String)> = api_tokens::table
         .inner_join(users::table)
         .filter(api_tokens::token_hash.eq(hash_token(token)))
         .filter(api_tokens::revoked_at.is_null())
-        .select((users::id, users::name, users::role))
-        .first(conn)
-        .optional()?;
-    row.map(|(id, name, role)| {
-        let role = role.parse().map_err(Error::Database)?;
-        Ok(UserInfo { id, name, role })
-    })
-    .transpose()
-}
-
-/// A user by id (for sessions: role changes take effect at the next request).
-pub fn user_by_id(conn: &mut DbConn, id: &str) -> Result<Option<UserInfo>> {
-    if !crate::domain::is_record_id(id) {
-        return Ok(None);
-    }
-    let row: Option<(String, String, String)> = users::table
-        .find(id)
+        .filter(users::disabled_at.is_null())
         .select((users::id, users::name, users::role))
         .first(conn)
         .optional()?;
@@ -137,7 +127,8 @@ pub fn validate_password(password: &str) -> Result<()> {
     Ok(())
 }
 
-/// Sets a user's password (argon2 hash); the user must exist.
+/// Sets a user's password (argon2 hash) and ends the user's sessions; the user must
+/// exist.
 pub fn set_password(conn: &mut DbConn, name: &str, password: &str) -> Result<()> {
     use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
     validate_password(password)?;
@@ -146,13 +137,21 @@ pub fn set_password(conn: &mut DbConn, name: &str, password: &str) -> Result<()>
         .hash_password(password.as_bytes(), &salt)
         .map_err(|e| Error::Internal(e.to_string()))?
         .to_string();
-    let updated = diesel::update(users::table.filter(users::name.eq(name)))
-        .set(users::password_hash.eq(hash))
-        .execute(conn)?;
-    if updated == 0 {
-        return Err(Error::invalid("name", format!("no user named {name}")));
-    }
-    Ok(())
+    conn.transaction(|conn| {
+        let id: Option<String> = users::table
+            .filter(users::name.eq(name))
+            .select(users::id)
+            .first(conn)
+            .optional()?;
+        let Some(id) = id else {
+            return Err(Error::invalid("name", format!("no user named {name}")));
+        };
+        diesel::update(users::table.find(&id))
+            .set(users::password_hash.eq(hash))
+            .execute(conn)?;
+        sessions::end_all(conn, &id, Ended::PasswordChanged)?;
+        Ok(())
+    })
 }
 
 /// The user whose name and password match, if any.
@@ -164,6 +163,7 @@ pub fn check_password(conn: &mut DbConn, name: &str, password: &str) -> Result<O
     }
     let row: Option<(String, String, String, Option<String>)> = users::table
         .filter(users::name.eq(name.trim()))
+        .filter(users::disabled_at.is_null())
         .select((users::id, users::name, users::role, users::password_hash))
         .first(conn)
         .optional()?;

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use rand::RngCore;
 use serde_json::{json, Value};
 
+use super::sessions::{self, Ended};
 use super::{audit, tokens, Caller, UserInfo};
 use crate::db::{self, DbConn};
 use crate::domain::UserRole;
@@ -43,6 +44,8 @@ pub struct UserEntry {
     pub role: UserRole,
     pub has_password: bool,
     pub created_at: String,
+    /// Disabled users can neither sign in nor use their API tokens.
+    pub disabled_at: Option<String>,
     pub tokens: Vec<TokenInfo>,
 }
 
@@ -63,23 +66,34 @@ impl UserEntry {
             "role": self.role.as_str(),
             "has_password": self.has_password,
             "created_at": self.created_at,
+            "disabled_at": self.disabled_at,
         })
     }
 }
 
 /// The message for the `role` field when the last admin would lose the admin role.
 pub const LAST_ADMIN: &str = "the last administrator must keep the admin role";
+/// The message for the `disabled` field when the last admin would be disabled.
+pub const LAST_ADMIN_DISABLED: &str = "the last administrator cannot be disabled";
 
-type UserRow = (String, String, String, Option<String>, String);
+type UserRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+);
 
 fn entry_of(row: UserRow, tokens: Vec<TokenInfo>) -> Result<UserEntry> {
-    let (id, name, role, hash, created_at) = row;
+    let (id, name, role, hash, created_at, disabled_at) = row;
     Ok(UserEntry {
         id,
         name,
         role: role.parse().map_err(Error::Database)?,
         has_password: hash.is_some(),
         created_at,
+        disabled_at,
         tokens,
     })
 }
@@ -90,6 +104,7 @@ fn user_columns() -> (
     users::role,
     users::password_hash,
     users::created_at,
+    users::disabled_at,
 ) {
     (
         users::id,
@@ -97,6 +112,7 @@ fn user_columns() -> (
         users::role,
         users::password_hash,
         users::created_at,
+        users::disabled_at,
     )
 }
 
@@ -174,9 +190,11 @@ fn load(conn: &mut DbConn, id: &str) -> Result<UserEntry> {
     entry_of(row, tokens)
 }
 
+/// Administrators who can still sign in.
 fn admin_count(conn: &mut DbConn) -> Result<i64> {
     Ok(users::table
         .filter(users::role.eq(UserRole::Admin.as_str()))
+        .filter(users::disabled_at.is_null())
         .count()
         .get_result(conn)?)
 }
@@ -259,12 +277,15 @@ pub fn set_role(conn: &mut DbConn, caller: &Caller, id: &str, role: UserRole) ->
         if before.role == role {
             return Ok(before);
         }
-        if before.role == UserRole::Admin && admin_count(conn)? <= 1 {
+        if before.role == UserRole::Admin && before.disabled_at.is_none() && admin_count(conn)? <= 1
+        {
             return Err(Error::invalid("role", LAST_ADMIN));
         }
         diesel::update(users::table.find(id))
             .set(users::role.eq(role.as_str()))
             .execute(conn)?;
+        // A session signed in under the old role must not keep its rights.
+        sessions::end_all(conn, id, Ended::RoleChanged)?;
         let after = load(conn, id)?;
         audit::record(
             conn,
@@ -272,6 +293,44 @@ pub fn set_role(conn: &mut DbConn, caller: &Caller, id: &str, role: UserRole) ->
             "user",
             id,
             "update",
+            Some(&before.snapshot()),
+            Some(&after.snapshot()),
+        )?;
+        Ok(after)
+    })
+}
+
+/// Disables a user (no sign-in, no API token, every session ended) or enables them
+/// again. The last administrator who can sign in cannot be disabled.
+pub fn set_disabled(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &str,
+    disabled: bool,
+) -> Result<UserEntry> {
+    caller.require(UserRole::Admin)?;
+    conn.transaction(|conn| {
+        db::bump_data_version(conn)?;
+        let before = load(conn, id)?;
+        if before.disabled_at.is_some() == disabled {
+            return Ok(before);
+        }
+        if disabled && before.role == UserRole::Admin && admin_count(conn)? <= 1 {
+            return Err(Error::invalid("disabled", LAST_ADMIN_DISABLED));
+        }
+        diesel::update(users::table.find(id))
+            .set(users::disabled_at.eq(disabled.then(db::now)))
+            .execute(conn)?;
+        if disabled {
+            sessions::end_all(conn, id, Ended::Disabled)?;
+        }
+        let after = load(conn, id)?;
+        audit::record(
+            conn,
+            caller,
+            "user",
+            id,
+            if disabled { "disable" } else { "enable" },
             Some(&before.snapshot()),
             Some(&after.snapshot()),
         )?;

@@ -8,6 +8,7 @@ pub mod persons;
 pub mod refs;
 pub mod relations;
 mod resource;
+pub mod sessions;
 pub mod snapshot;
 pub mod sources;
 pub mod stats;

@@ -53,6 +53,20 @@ pub const LABELS: Labels = &[
     ("admin.done.password", "Passwort gesetzt.", "Password set."),
     ("admin.done.revoked", "Token widerrufen.", "Token revoked."),
     (
+        "admin.done.disabled",
+        "Benutzer gesperrt; seine Sitzungen sind beendet.",
+        "User disabled; their sessions have ended.",
+    ),
+    ("admin.done.enabled", "Benutzer entsperrt.", "User enabled."),
+    ("admin.disable", "Sperren", "Disable"),
+    ("admin.enable", "Entsperren", "Enable"),
+    ("admin.disabled", "gesperrt seit", "disabled since"),
+    (
+        "admin.last_admin_disabled",
+        "Der letzte Administrator kann nicht gesperrt werden.",
+        "The last administrator cannot be disabled.",
+    ),
+    (
         "admin.last_admin",
         "Der letzte Administrator muss die Admin-Rolle behalten.",
         "The last administrator must keep the admin role.",
@@ -207,6 +221,8 @@ fn notice_of(done: Option<&str>) -> Option<&'static str> {
         "role" => Some("admin.done.role"),
         "password" => Some("admin.done.password"),
         "revoked" => Some("admin.done.revoked"),
+        "disabled" => Some("admin.done.disabled"),
+        "enabled" => Some("admin.done.enabled"),
         _ => None,
     }
 }
@@ -308,6 +324,52 @@ async fn change_role(
     }
 }
 
+/// Disables a user (no sign-in, no API token; every session ends at once) or enables
+/// them again.
+#[post("/users/<id>/<change>", data = "<form>", rank = 2)]
+async fn set_disabled(
+    chrome: Chrome,
+    db: &State<Db>,
+    id: &str,
+    change: &str,
+    form: Form<CsrfOnly>,
+) -> Result<Redirect, HtmlError> {
+    check_csrf(&chrome, &form.csrf)?;
+    require_admin(&chrome)?;
+    let disabled = match change {
+        "disable" => true,
+        "enable" => false,
+        _ => {
+            return Err(fail(
+                &chrome,
+                Error::NotFound {
+                    kind: "page",
+                    id: change.to_string(),
+                },
+            ))
+        }
+    };
+    let (caller, key) = (chrome.caller.clone(), id.to_string());
+    let outcome = db
+        .run(move |c| Ok(users::set_disabled(c, &caller, &key, disabled)))
+        .await
+        .map_err(|e| fail(&chrome, e))?;
+    match outcome {
+        Ok(_) if disabled => Ok(Redirect::to("/admin?done=disabled")),
+        Ok(_) => Ok(Redirect::to("/admin?done=enabled")),
+        Err(Error::Validation(_)) => {
+            let mut errors = FieldErrors::default();
+            errors.add(
+                "disabled",
+                chrome.t("admin.last_admin_disabled").to_string(),
+            );
+            let row = Some((id.to_string(), errors));
+            Err(refused(chrome, db, fresh_form(), FieldErrors::default(), row).await)
+        }
+        Err(other) => Err(fail(&chrome, other)),
+    }
+}
+
 #[post("/users/<id>/password", data = "<form>")]
 async fn set_password(
     chrome: Chrome,
@@ -380,6 +442,7 @@ pub fn routes() -> Vec<Route> {
         add_user,
         change_role,
         set_password,
+        set_disabled,
         create_token,
         revoke_token
     ]

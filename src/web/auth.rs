@@ -7,10 +7,10 @@ use rocket::http::{CookieJar, Status};
 use rocket::response::Redirect;
 use rocket::{get, post, routes, Route, State};
 
-use super::session::{self, LoginLimiter};
+use super::session::{self, LoginLimiter, SessionSettings};
 use super::{fail, render, Chrome, HtmlError, Page};
 use crate::db::Db;
-use crate::service::tokens;
+use crate::service::{sessions, tokens};
 
 #[derive(Template)]
 #[template(path = "signin.html")]
@@ -57,6 +57,7 @@ async fn signin(
     form: Form<SignInForm>,
     db: &State<Db>,
     limiter: &State<LoginLimiter>,
+    settings: &State<SessionSettings>,
     cookies: &CookieJar<'_>,
     ip: Option<IpAddr>,
 ) -> Result<Redirect, HtmlError> {
@@ -84,14 +85,19 @@ async fn signin(
         ));
     }
     let (name, password) = (form.name.clone(), form.password.clone());
-    let user = db
-        .run(move |c| tokens::check_password(c, &name, &password))
+    let started = db
+        .run(
+            move |c| match tokens::check_password(c, &name, &password)? {
+                Some(user) => sessions::start(c, &user.id).map(Some),
+                None => Ok(None),
+            },
+        )
         .await
         .map_err(|e| fail(&chrome, e))?;
-    match user {
-        Some(user) => {
+    match started {
+        Some(token) => {
             limiter.succeeded(ip, &form.name);
-            session::sign_in(cookies, &user.id);
+            session::sign_in(cookies, token, **settings);
             Ok(Redirect::to("/"))
         }
         None => {
@@ -112,13 +118,21 @@ struct SignOutForm {
     csrf: String,
 }
 
+/// Ends the session on the server (its cookie, if kept or copied, no longer works) and
+/// removes the cookies.
 #[post("/signout", data = "<form>")]
-fn signout(
+async fn signout(
     chrome: Chrome,
     form: Form<SignOutForm>,
+    db: &State<Db>,
     cookies: &CookieJar<'_>,
 ) -> Result<Redirect, HtmlError> {
     check_csrf(&chrome, &form.csrf)?;
+    if let Some(token) = session::token(cookies) {
+        db.run(move |c| sessions::end(c, &token))
+            .await
+            .map_err(|e| fail(&chrome, e))?;
+    }
     session::sign_out(cookies);
     Ok(Redirect::to("/"))
 }

@@ -1,4 +1,5 @@
-//! Web sessions in a private cookie, CSRF tokens for every form, and the login limiter.
+//! Web sessions (a random token in a private cookie, the session itself on the server:
+//! service::sessions), CSRF tokens for every form, and the login limiter.
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
@@ -9,12 +10,22 @@ use rocket::http::{Cookie, CookieJar, SameSite};
 use rocket::request::{FromRequest, Outcome, Request};
 
 use crate::db::Db;
-use crate::service::{tokens, Caller};
+use crate::service::sessions::{self, Lifetimes};
+use crate::service::Caller;
 
 pub const SESSION_COOKIE: &str = "kp_session";
 pub const CSRF_COOKIE: &str = "kp_csrf";
 
-/// The caller of a page: the signed-in user of the session cookie, or anonymous.
+/// How sessions last, and whether their cookies are sent over HTTPS only.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SessionSettings {
+    pub lifetimes: Lifetimes,
+    /// `Secure` cookies: set when the service is reached over HTTPS (its own TLS or a
+    /// proxy in front).
+    pub secure: bool,
+}
+
+/// The caller of a page: the signed-in user of a live session, or anonymous.
 pub struct WebCaller(pub Caller);
 
 #[rocket::async_trait]
@@ -22,7 +33,7 @@ impl<'r> FromRequest<'r> for WebCaller {
     type Error = std::convert::Infallible;
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
-        let Some(user_id) = req
+        let Some(token) = req
             .cookies()
             .get_private(SESSION_COOKIE)
             .map(|c| c.value().to_string())
@@ -32,7 +43,15 @@ impl<'r> FromRequest<'r> for WebCaller {
         let Some(db) = req.rocket().state::<Db>() else {
             return Outcome::Success(WebCaller(Caller::Anonymous));
         };
-        match db.run(move |c| tokens::user_by_id(c, &user_id)).await {
+        let settings = req
+            .rocket()
+            .state::<SessionSettings>()
+            .copied()
+            .unwrap_or_default();
+        match db
+            .run(move |c| sessions::resume(c, &token, settings.lifetimes))
+            .await
+        {
             Ok(Some(user)) => {
                 let caller = Caller::User(user);
                 crate::http::ServedTo::remember(req, &caller);
@@ -43,14 +62,23 @@ impl<'r> FromRequest<'r> for WebCaller {
     }
 }
 
-pub fn sign_in(cookies: &CookieJar<'_>, user_id: &str) {
-    let cookie = Cookie::build((SESSION_COOKIE, user_id.to_string()))
+/// Puts a new session's token in the cookie.
+pub fn sign_in(cookies: &CookieJar<'_>, token: String, settings: SessionSettings) {
+    let cookie = Cookie::build((SESSION_COOKIE, token))
         .http_only(true)
+        .secure(settings.secure)
         .same_site(SameSite::Lax)
         .path("/");
     cookies.add_private(cookie);
     // A fresh CSRF token for the new session.
     cookies.remove_private(Cookie::from(CSRF_COOKIE));
+}
+
+/// The session token of the cookie, if any.
+pub fn token(cookies: &CookieJar<'_>) -> Option<String> {
+    cookies
+        .get_private(SESSION_COOKIE)
+        .map(|c| c.value().to_string())
 }
 
 pub fn sign_out(cookies: &CookieJar<'_>) {
@@ -81,8 +109,13 @@ impl<'r> FromRequest<'r> for Csrf {
         let mut bytes = [0u8; 32];
         rand::thread_rng().fill_bytes(&mut bytes);
         let token = hex::encode(bytes);
+        let secure = req
+            .rocket()
+            .state::<SessionSettings>()
+            .is_some_and(|s| s.secure);
         let cookie = Cookie::build((CSRF_COOKIE, token.clone()))
             .http_only(true)
+            .secure(secure)
             .same_site(SameSite::Strict)
             .path("/");
         cookies.add_private(cookie);

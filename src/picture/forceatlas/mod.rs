@@ -47,6 +47,9 @@ impl Settings {
 /// Nodes a rayon task takes at a time: enough to outweigh the hand-over.
 const CHUNK: usize = 256;
 
+/// A group of places in curve order and where its forces go.
+type GroupOut<'a> = ((usize, usize), &'a mut [(f32, f32)]);
+
 /// A running layout.
 pub struct ForceAtlas2 {
     settings: Settings,
@@ -148,7 +151,7 @@ impl ForceAtlas2 {
         let n = self.xs.len();
         let mut in_curve_order = vec![(0.0f32, 0.0f32); n];
         // Each group writes only its own places: hand out disjoint slices.
-        let mut parts: Vec<((usize, usize), &mut [(f32, f32)])> = Vec::new();
+        let mut parts: Vec<GroupOut> = Vec::new();
         let mut rest = &mut in_curve_order[..];
         for (start, end) in self.tree.groups() {
             let (part, tail) = rest.split_at_mut(end - start);
