@@ -29,6 +29,10 @@ pub struct Settings {
     /// can pose as another address (sign-in limits count per address).
     #[serde(default)]
     pub trusted_proxy_header: Option<String>,
+    /// Network views up to this many nodes are drawn as SVG; larger ones (up to
+    /// `picture::LAYOUT_MAX_NODES`) on a canvas by the page's script.
+    #[serde(default = "default_svg_max_nodes")]
+    pub network_svg_max_nodes: usize,
 }
 
 fn default_database_url() -> String {
@@ -42,6 +46,9 @@ fn default_true() -> bool {
 }
 fn default_data_dir() -> PathBuf {
     "data".into()
+}
+fn default_svg_max_nodes() -> usize {
+    crate::picture::SVG_MAX_NODES
 }
 
 impl Settings {
@@ -86,6 +93,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>> {
     let rocket = rocket::custom(figment)
         .manage(db)
         .manage(graph)
+        .manage(crate::picture::Limits::new(settings.network_svg_max_nodes))
         .attach(crate::http::ReadLog)
         .attach(crate::http::SecurityHeaders)
         .attach(AdHoc::on_response("graph refresh", |req, _res| {

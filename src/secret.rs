@@ -45,6 +45,7 @@ mod tests {
             seed_on_empty: false,
             data_dir: dir.to_path_buf(),
             trusted_proxy_header: None,
+            network_svg_max_nodes: crate::picture::SVG_MAX_NODES,
         }
     }
 
