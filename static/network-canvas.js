@@ -22,6 +22,7 @@
   var m = 0, src, dst, edgeKind, edgeMarked;
   var edgeOrder = null, kindStart = null; // links grouped by colour: one path each
   var nodeColours = [], edgeColours = [];
+  var colourOrder = []; // the most frequent kinds first, so that rare ones stay visible
   var anyMark = false;
   var adjacency = null; // CSR: start offsets and neighbour lists
   var byImportance = null;
@@ -89,6 +90,10 @@
       value[i] = d.value;
       if (marked[i]) { anyMark = true; }
     }
+    var perColour = nodeColours.map(function () { return 0; });
+    for (i = 0; i < n; i++) { perColour[colourOf[i]]++; }
+    colourOrder = nodeColours.map(function (_, c) { return c; });
+    colourOrder.sort(function (a, b) { return perColour[b] - perColour[a] || a - b; });
     src = new Int32Array(m); dst = new Int32Array(m); edgeKind = new Uint8Array(m); edgeMarked = new Uint8Array(m);
     var degree = new Int32Array(n + 1);
     for (var k = 0; k < m; k++) {
@@ -194,7 +199,8 @@
   function drawNodes(c, only) {
     var v = visible();
     var px = 1 / scale;
-    for (var colour = 0; colour < nodeColours.length; colour++) {
+    for (var o = 0; o < colourOrder.length; o++) {
+      var colour = colourOrder[o];
       c.beginPath();
       var any = false;
       for (var i = 0; i < n; i++) {
@@ -463,9 +469,16 @@
 
   measure();
   fit();
-  fetch(frame.dataset.src, { credentials: "same-origin", headers: { Accept: "application/json" } })
+  // The page preloads this address (<link rel="preload" as="fetch">): same mode and
+  // credentials, so the download started while the page was still being read is used.
+  fetch(frame.dataset.src, { credentials: "same-origin" })
     .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
-    .then(function (data) { load(data); redraw(false); })
+    .then(function (data) {
+      performance.mark("network-json");
+      load(data);
+      performance.mark("network-loaded");
+      redraw(false);
+    })
     .catch(function () {
       if (status) { status.textContent = frame.dataset.failed; }
       canvas.dataset.failed = "true";

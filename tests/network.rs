@@ -473,6 +473,10 @@ fn canvas_views(app: &TestApp) {
         src.replace("&#38;", "&").replace("&amp;", "&"),
         "/network.json?as_of=2023&size=funding"
     );
+    // Its download starts while the page is read.
+    assert!(html.contains(&format!(
+        "<link rel=\"preload\" href=\"{src}\" as=\"fetch\" crossorigin=\"anonymous\">"
+    )));
     let palette = html
         .split("data-palette=\"")
         .nth(1)
