@@ -3,11 +3,12 @@
 // (chromedriver, plain HTTP; no npm package) and reads the `network-drawn` performance
 // mark that the page's script sets after its first full picture (SVG and canvas alike):
 // milliseconds from navigation start. "Cold" is the first load after the server started
-// (nothing laid out yet: the page request lays the view out); "warm" are the reloads
-// after it (the picture is kept with the snapshot). Each cold run starts a new server.
+// and finished preparing its opening views (the view asked is not laid out yet: the page
+// request lays it out); "warm" are the reloads after it (the picture is kept with the
+// snapshot). Each cold run starts a new server.
 //   node first_picture.mjs BIN DATABASE QUERY RUNS WARM
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -72,7 +73,23 @@ async function startServer() {
   children.push(server);
   const base = `http://127.0.0.1:${port}`;
   await until("the server", async () => (await fetch(base + "/static/style.css")).ok, 600);
-  return { server, base, startup: Date.now() - started };
+  const startup = Date.now() - started;
+  // On start the server lays out the network page's opening views ahead (the whole
+  // country at scale 1, for visitors and for signed-in users): wait until it is idle, so
+  // that a cold load measures its own view and not the preparation beside it.
+  await until("the server to be idle", async () => {
+    const before = cpuTicks(server.pid);
+    await sleep(1000);
+    return cpuTicks(server.pid) - before <= 3;
+  }, 900);
+  return { server, base, startup, idle: Date.now() - started };
+}
+
+// User and system CPU time of a process, in clock ticks (1/100 s).
+function cpuTicks(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return Number(fields[11]) + Number(fields[12]);
 }
 
 function stopServer(server) {
@@ -140,14 +157,15 @@ const cold = [], warm = [];
 console.log(`query: ${query}; ${runs} cold runs (a new server each), ${warmLoads} warm loads after each`);
 console.log("times in ms from navigation start: html = page received, json = its download (start, end),");
 console.log("parsed = JSON parsed, loaded = arrays built; frame = the first full frame's drawing time");
+console.log("startup = ms until the server answers / until it is idle after preparing its opening views");
 console.log("run  kind  startup  drawn  html  dom_ready  json_start  json_end  parsed  loaded  frame  nodes  canvas  html_kB  json_kB");
 for (let run = 1; run <= runs; run++) {
-  const { server, base, startup } = await startServer();
+  const { server, base, startup, idle } = await startServer();
   const url = `${base}/network?${query}`;
   for (let i = 0; i <= warmLoads; i++) {
     const r = await load(sid, url);
     (i === 0 ? cold : warm).push(r.drawn);
-    console.log([run, i === 0 ? "cold" : "warm", i === 0 ? startup : "-", ms(r.drawn), ms(r.html), ms(r.domReady), ms(r.jsonStart), ms(r.jsonEnd),
+    console.log([run, i === 0 ? "cold" : "warm", i === 0 ? startup + "/" + idle : "-", ms(r.drawn), ms(r.html), ms(r.domReady), ms(r.jsonStart), ms(r.jsonEnd),
       ms(r.parsed), ms(r.loaded), ms(r.frameMs), r.nodes, r.canvas, Math.round(r.htmlBytes / 1024), r.jsonBytes == null ? "-" : Math.round(r.jsonBytes / 1024)].join("  "));
   }
   if (process.env.KP_BENCH_SHOT && run === runs) {
