@@ -39,6 +39,10 @@ pub struct Settings {
     /// set it to true behind a proxy that terminates HTTPS.
     #[serde(default)]
     pub secure_cookies: Option<bool>,
+    /// Network views up to this many nodes are drawn as SVG; larger ones (up to
+    /// `picture::LAYOUT_MAX_NODES`) on a canvas by the page's script.
+    #[serde(default = "default_svg_max_nodes")]
+    pub network_svg_max_nodes: usize,
 }
 
 fn default_session_idle_minutes() -> u32 {
@@ -59,6 +63,9 @@ fn default_true() -> bool {
 }
 fn default_data_dir() -> PathBuf {
     "data".into()
+}
+fn default_svg_max_nodes() -> usize {
+    crate::picture::SVG_MAX_NODES
 }
 
 impl Settings {
@@ -113,6 +120,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>> {
         .manage(sessions)
         .manage(db)
         .manage(graph)
+        .manage(crate::picture::Limits::new(settings.network_svg_max_nodes))
         .attach(crate::http::ReadLog)
         .attach(crate::http::SecurityHeaders)
         .attach(AdHoc::on_response("graph refresh", |req, _res| {

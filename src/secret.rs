@@ -48,6 +48,7 @@ mod tests {
             session_idle_minutes: 30,
             session_lifetime_hours: 12,
             secure_cookies: None,
+            network_svg_max_nodes: crate::picture::SVG_MAX_NODES,
         }
     }
 

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use knotenpunkt::db::Db;
@@ -38,8 +39,9 @@ fn installed(path: &str) -> bool {
     std::path::Path::new(path).exists()
 }
 
-/// Starts Knotenpunkt on a free loopback port with the seed data and one editor.
-fn start_app(dir: &tempfile::TempDir) -> u16 {
+/// Starts Knotenpunkt on a free loopback port with the seed data, one editor and
+/// `settings` (e.g. a low `network_svg_max_nodes`).
+fn start_app(dir: &tempfile::TempDir, settings: &[(&str, usize)]) -> u16 {
     let port = free_port();
     let figment = rocket::Config::figment()
         .merge((
@@ -49,6 +51,9 @@ fn start_app(dir: &tempfile::TempDir) -> u16 {
         .merge(("port", port))
         .merge(("address", "127.0.0.1"))
         .merge(("log_level", "off"));
+    let figment = settings
+        .iter()
+        .fold(figment, |f, (key, value)| f.merge((*key, *value)));
     let rocket = knotenpunkt::app::build(figment).expect("app");
     {
         let mut conn = rocket.state::<Db>().expect("db").conn().expect("conn");
@@ -658,10 +663,246 @@ async fn network_journey(c: &Client, base: &str) {
     eprintln!("network journey: {:.1} s", started.elapsed().as_secs_f64());
 }
 
+/// The canvas as the script has drawn it: its view of the picture (x, y, width, height
+/// in picture units), the transform from picture units to CSS pixels of the canvas, and
+/// where the canvas is in the window.
+#[derive(Debug, serde::Deserialize)]
+struct Canvas {
+    view: [f64; 4],
+    scale: f64,
+    tx: f64,
+    ty: f64,
+    left: f64,
+    top: f64,
+    width: f64,
+}
+
+async fn canvas(c: &Client) -> Canvas {
+    let found = js(
+        c,
+        "const k = document.getElementById('network-canvas'); \
+         const r = k.getBoundingClientRect(); \
+         return { view: k.dataset.view.split(' ').map(Number), scale: Number(k.dataset.scale), \
+           tx: Number(k.dataset.tx), ty: Number(k.dataset.ty), left: r.left, top: r.top, \
+           width: r.width };",
+    )
+    .await;
+    serde_json::from_value(found).expect("the canvas and its transform")
+}
+
+/// Waits until the canvas shows another view than `before` and returns it.
+async fn canvas_moved(c: &Client, before: &Canvas, what: &str) -> Canvas {
+    let [x, y, w, h] = before.view;
+    until(
+        c,
+        what,
+        &format!(
+            "return document.getElementById('network-canvas').dataset.view !== '{x} {y} {w} {h}';"
+        ),
+    )
+    .await;
+    canvas(c).await
+}
+
+/// Pixels of the canvas's bitmap: (not white, exactly `colour`, all).
+async fn canvas_pixels(c: &Client, colour: &str) -> (u64, u64, u64) {
+    let found = js(
+        c,
+        &format!(
+            "const k = document.getElementById('network-canvas'); \
+             const d = k.getContext('2d').getImageData(0, 0, k.width, k.height).data; \
+             const hex = '{colour}'; \
+             const [r, g, b] = [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16)); \
+             let painted = 0, exact = 0; \
+             for (let i = 0; i < d.length; i += 4) {{ \
+               if (d[i] !== 255 || d[i + 1] !== 255 || d[i + 2] !== 255) {{ painted++; }} \
+               if (d[i] === r && d[i + 1] === g && d[i + 2] === b) {{ exact++; }} \
+             }} \
+             return [painted, exact, k.width * k.height];"
+        ),
+    )
+    .await;
+    serde_json::from_value(found).expect("pixel counts")
+}
+
+/// Waits until the canvas picture has been drawn from its JSON.
+async fn canvas_drawn(c: &Client) {
+    until(
+        c,
+        "the picture drawn on the canvas",
+        "const k = document.getElementById('network-canvas'); \
+         return !!k && k.dataset.drawn === 'true';",
+    )
+    .await;
+}
+
+/// The JSON of the view the page draws, fetched as its script does.
+async fn picture_json(c: &Client, path: &str) -> Value {
+    c.execute_async(
+        &format!(
+            "const done = arguments[arguments.length - 1]; \
+             fetch('{path}').then(r => r.json()).then(done, e => done(String(e)));"
+        ),
+        vec![],
+    )
+    .await
+    .expect("the picture's JSON")
+}
+
+/// A node that the pointer finds at its centre: no other node's circle (or the few
+/// pixels around a small one) reaches nearer. The largest such node.
+fn clickable(picture: &Value, scale: f64) -> Value {
+    let nodes = picture["nodes"].as_array().expect("nodes");
+    let at = |n: &Value| {
+        (
+            n["x"].as_f64().unwrap(),
+            n["y"].as_f64().unwrap(),
+            n["size"].as_f64().unwrap(),
+        )
+    };
+    let slack = 4.0 / scale;
+    let mut free: Vec<&Value> = nodes
+        .iter()
+        .filter(|n| n["kind"].is_string())
+        .filter(|n| {
+            let (x, y, r) = at(n);
+            nodes.iter().filter(|o| o["key"] != n["key"]).all(|o| {
+                let (ox, oy, or) = at(o);
+                let d = ((ox - x).powi(2) + (oy - y).powi(2)).sqrt();
+                d > or.max(slack) + 2.0 || d - or > -r + 2.0
+            })
+        })
+        .collect();
+    free.sort_by(|a, b| at(b).2.total_cmp(&at(a).2));
+    (*free.first().expect("a node free to click")).clone()
+}
+
+/// Views above the SVG limit (set to 10 nodes, so the study's data is one) are drawn on
+/// a canvas: it has drawn pixels in the kinds' colours, the keyboard zooms and moves it,
+/// hovering a node names it, and clicking where the JSON and the canvas's transform put
+/// a node opens its profile; at phone width it fits the screen.
+async fn canvas_journey(c: &Client, base: &str) {
+    let started = Instant::now();
+    c.goto(&format!("{base}/network")).await.expect("network");
+    canvas_drawn(c).await;
+    let svg = js(c, "return document.getElementById('network-svg') === null;").await;
+    assert_eq!(svg, json!(true), "no SVG picture above the limit");
+    let status = text(c, "#network-status").await;
+    assert!(
+        status.ends_with("Knoten, auf einer Zeichenfläche (Canvas) gezeichnet"),
+        "{status}"
+    );
+    let marks = js(
+        c,
+        "return performance.getEntriesByName('network-drawn').length;",
+    )
+    .await;
+    assert_eq!(marks, json!(1), "the first full picture is marked once");
+    // Romano Drom and Romano Than, the largest nodes, in their kind's colour.
+    let (_, roma) =
+        knotenpunkt::picture::style::node(Some(knotenpunkt::domain::OrgKind::RomaSelfOrganisation));
+    shot_of_picture(c, "network-canvas-desktop").await;
+    let (painted, in_colour, all) = canvas_pixels(c, roma).await;
+    assert!(
+        painted * 50 > all && in_colour > 500,
+        "drawn: {painted} of {all} pixels painted, {in_colour} in the colour of Roma self-organisations"
+    );
+
+    // The keyboard zooms and moves the view; 0 resets it.
+    let home = canvas(c).await;
+    assert_eq!(home.view, [0.0, 0.0, 1200.0, 800.0]);
+    press(c, "#network-frame", "+").await;
+    let zoomed = canvas_moved(c, &home, "+ zooms in").await;
+    assert!(
+        near(zoomed.view[2], home.view[2] * 0.8) && zoomed.scale > home.scale * 1.2,
+        "+ zooms in: {home:?} → {zoomed:?}"
+    );
+    press(c, "#network-frame", &char::from(Key::Right).to_string()).await;
+    let moved = canvas_moved(c, &zoomed, "→ moves right").await;
+    assert!(
+        near(moved.view[0], zoomed.view[0] + zoomed.view[2] / 10.0),
+        "→ moves right: {zoomed:?} → {moved:?}"
+    );
+    press(c, "#network-frame", "0").await;
+    let reset = canvas_moved(c, &moved, "0 resets").await;
+    assert_eq!(reset.view, home.view, "0 resets");
+    let (painted_again, _, _) = canvas_pixels(c, roma).await;
+    assert!(painted_again * 50 > all, "drawn again after the reset");
+
+    // Hover and click where the JSON and the canvas's transform put a node.
+    let picture = picture_json(c, "/network.json").await;
+    assert_eq!(picture["drawn_as"], "canvas", "{picture}");
+    let node = clickable(&picture, reset.scale);
+    js(
+        c,
+        "document.getElementById('network-canvas').scrollIntoView({ block: 'center' }); \
+         return true;",
+    )
+    .await;
+    let at = canvas(c).await;
+    let x = at.left + node["x"].as_f64().unwrap() * at.scale + at.tx;
+    let y = at.top + node["y"].as_f64().unwrap() * at.scale + at.ty;
+    let pointer = MouseActions::new("mouse".into()).then(PointerAction::MoveTo {
+        duration: None,
+        x: x.round(),
+        y: y.round(),
+    });
+    c.perform_actions(pointer).await.expect("hover");
+    let label = node["label"].as_str().unwrap();
+    text_with(c, "#network-tip", label).await;
+    shot(c, "network-canvas-hover").await;
+    mark_page(c).await;
+    let press_release = MouseActions::new("mouse".into())
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    c.perform_actions(press_release).await.expect("click");
+    next_page(c, "the profile of the clicked node").await;
+    let url = c.current_url().await.expect("url");
+    assert_eq!(
+        url.path(),
+        format!("/organisations/{}", node["id"].as_str().unwrap()),
+        "the click lands on {label}'s page"
+    );
+    text_with(c, "#org-name", label).await;
+
+    // At phone width the canvas fits the screen and is drawn.
+    let (width, height) = c.get_window_size().await.expect("window size");
+    c.set_window_size(390, 844).await.expect("phone width");
+    c.goto(&format!("{base}/network")).await.expect("network");
+    canvas_drawn(c).await;
+    let phone = canvas(c).await;
+    assert!(phone.width <= 420.0, "a phone-wide canvas: {phone:?}");
+    let (painted, _, all) = canvas_pixels(c, roma).await;
+    assert!(
+        painted * 50 > all,
+        "drawn at phone width: {painted} of {all}"
+    );
+    shot_of_picture(c, "network-canvas-phone").await;
+    let page = widths(c).await;
+    c.set_window_size(width as u32, height as u32)
+        .await
+        .expect("restore the window");
+    assert!(fits(&page), "no sideways scrolling at phone width: {page}");
+    eprintln!("canvas journey: {:.1} s", started.elapsed().as_secs_f64());
+}
+
 /// Starts the app (seed data, one editor) and chromedriver, opens a headless Chromium
 /// session and runs `journey` in it; skipped when Chromium is missing, unless
 /// KNOTENPUNKT_REQUIRE_BROWSER is set.
 fn in_browser<F, Fut>(journey: F)
+where
+    F: FnOnce(Client, String) -> Fut,
+    Fut: std::future::Future<Output = Client>,
+{
+    in_browser_with(&[], journey)
+}
+
+/// `in_browser` with settings for the app.
+fn in_browser_with<F, Fut>(settings: &[(&str, usize)], journey: F)
 where
     F: FnOnce(Client, String) -> Fut,
     Fut: std::future::Future<Output = Client>,
@@ -675,7 +916,7 @@ where
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");
-    let base = format!("http://127.0.0.1:{}", start_app(&dir));
+    let base = format!("http://127.0.0.1:{}", start_app(&dir, settings));
     let driver_port = free_port();
     let _driver = Driver(
         Command::new("/usr/bin/chromedriver")
@@ -709,6 +950,14 @@ fn a_new_user_registers_an_organisation_with_a_person_and_funding() {
 fn a_visitor_explores_the_network_picture() {
     in_browser(|c, base| async move {
         network_journey(&c, &base).await;
+        c
+    });
+}
+
+#[test]
+fn a_visitor_explores_a_large_view_on_the_canvas() {
+    in_browser_with(&[("network_svg_max_nodes", 10)], |c, base| async move {
+        canvas_journey(&c, &base).await;
         c
     });
 }

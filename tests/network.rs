@@ -407,4 +407,209 @@ fn profile_pictures(app: &TestApp) {
     assert!(timeline.contains("Stiftung Mercator · 10.000 – 20.000 EUR"));
 }
 
-on_both_backends!(persons_folded_or_shown, profile_pictures);
+/// The body of a GET as text, with its status and content type.
+fn fetch(app: &TestApp, path: &str) -> (Status, String, String) {
+    let res = app.client.get(path.to_string()).dispatch();
+    let status = res.status();
+    let kind = res
+        .content_type()
+        .map(|c| c.to_string())
+        .unwrap_or_default();
+    (status, kind, res.into_string().unwrap_or_default())
+}
+
+/// Above the SVG limit (set to 10 nodes, so that the study's 43 organisations are a large
+/// view) a view is still laid out on the server: its JSON has the same positions as when
+/// drawn as SVG and says `drawn_as: canvas`; the page holds a canvas, the JSON address and
+/// the colours instead of an SVG, and the SVG and PNG downloads are refused.
+fn canvas_views(app: &TestApp) {
+    app.load_seed();
+    let small = app.instance_with(&[("network_svg_max_nodes", 10)]);
+    let as_svg = app.ok("/api/v1/network", None);
+    let on_canvas = small.ok("/api/v1/network", None);
+    let nodes = on_canvas["nodes"].as_array().unwrap();
+    assert!(
+        nodes.len() > 40,
+        "the study's organisations: {}",
+        nodes.len()
+    );
+    assert_eq!(as_svg["drawn_as"], "svg");
+    assert_eq!(on_canvas["drawn_as"], "canvas");
+    assert!(on_canvas["too_large"].is_null());
+    // The same layout: positions, sizes and links as in the SVG of the same view.
+    assert_eq!(on_canvas["nodes"], as_svg["nodes"]);
+    assert_eq!(on_canvas["edges"], as_svg["edges"]);
+    for n in nodes {
+        let (x, y) = (n["x"].as_f64().unwrap(), n["y"].as_f64().unwrap());
+        assert!(
+            (0.0..=1200.0).contains(&x) && (0.0..=800.0).contains(&y),
+            "{n}"
+        );
+    }
+    // A view within the limit stays SVG under the same setting.
+    let hagen = small.ok("/api/v1/network?city=Hagen&kinds=funding", None);
+    let count = hagen["nodes"].as_array().unwrap().len();
+    assert!(
+        (1..=10).contains(&count),
+        "{count} nodes in Hagen's funding"
+    );
+    assert_eq!(hagen["drawn_as"], "svg");
+
+    // The page: a canvas fed by the JSON of the same view, no SVG picture, no SVG/PNG
+    // download; without JavaScript a message; the table lists every node.
+    let (status, html) = page(&small.client, "/network?as_of=2023&size=funding");
+    assert_eq!(status, Status::Ok);
+    assert!(html.contains("<canvas id=\"network-canvas\""), "{html}");
+    assert!(!html.contains("id=\"network-svg\""));
+    assert!(!html.contains("id=\"download-svg\"") && !html.contains("id=\"download-png\""));
+    assert!(html.contains("src=\"/static/network-canvas.js\""));
+    assert!(html.contains("id=\"canvas-noscript\""));
+    let src = html
+        .split("data-src=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the JSON's address");
+    assert_eq!(
+        src.replace("&#38;", "&").replace("&amp;", "&"),
+        "/network.json?as_of=2023&size=funding"
+    );
+    // Its download starts while the page is read.
+    assert!(html.contains(&format!(
+        "<link rel=\"preload\" href=\"{src}\" as=\"fetch\" crossorigin=\"anonymous\">"
+    )));
+    let palette = html
+        .split("data-palette=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the colours")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#35;", "#");
+    let palette: Value = serde_json::from_str(&palette).expect("colours as JSON");
+    let (_, blue) =
+        knotenpunkt::picture::style::node(Some(knotenpunkt::domain::OrgKind::MigrantOrganisation));
+    assert_eq!(palette["node"]["migrant_organisation"], blue);
+    let (orange, _) = knotenpunkt::picture::style::edge("funding");
+    assert_eq!(palette["edge"]["funding"], orange);
+    let view = small.ok("/api/v1/network?as_of=2023&size=funding", None);
+    let table = &html[html.find("id=\"network-nodes\"").expect("node table")..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert_eq!(
+        table.matches("<tr>").count() - 1,
+        view["nodes"].as_array().unwrap().len()
+    );
+    let status_line = html.split("id=\"network-status\"").nth(1).unwrap_or("");
+    assert!(
+        status_line.starts_with(&format!(
+            " role=\"status\">{} Knoten",
+            view["nodes"].as_array().unwrap().len()
+        )),
+        "{status_line:.80}"
+    );
+    assert!(html.contains(&format!(
+        "data-drawn=\"{} Knoten, auf einer Zeichenfläche (Canvas) gezeichnet\"",
+        view["nodes"].as_array().unwrap().len()
+    )));
+    // The script's JSON is the API's answer for the page's visitor.
+    let (status, kind, body) = fetch(&small, "/network.json?as_of=2023&size=funding");
+    assert_eq!((status, kind.as_str()), (Status::Ok, "application/json"));
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap(), view);
+
+    // SVG and PNG of a canvas view: a clear 422 page naming the limit, not a drawing.
+    for (file, query) in [("network.svg", ""), ("network.png", "as_of=2023")] {
+        let count = small.ok(&format!("/api/v1/network?{query}"), None)["nodes"]
+            .as_array()
+            .unwrap()
+            .len();
+        let path = format!("/{file}?{query}");
+        let (status, kind, body) = fetch(&small, &path);
+        assert_eq!(status, Status::UnprocessableEntity, "{path}");
+        assert!(kind.starts_with("text/html"), "{path}: {kind}");
+        let said = format!(
+            "Diese Ansicht hat {count} Knoten; als SVG und PNG werden Ansichten bis 10 Knoten gezeichnet."
+        );
+        assert!(body.contains(&said), "{path}: {body}");
+    }
+    // Within the limit the downloads still work under the low setting.
+    let (status, kind, _) = fetch(&small, "/network.svg?city=Hagen&kinds=funding");
+    assert_eq!((status, kind.as_str()), (Status::Ok, "image/svg+xml"));
+}
+
+/// A canvas view's JSON and page, anonymous: no restricted person's name, id, title or
+/// role, even when persons are asked for; signed in and asked, persons are nodes and
+/// their reads are logged, as for SVG pictures.
+fn canvas_views_keep_persons_private(app: &TestApp) {
+    let fx = common::privacy::build(app);
+    let small = app.instance_with(&[("network_svg_max_nodes", 2)]);
+    let focus = format!("focus={}&depth=2", fx.verein);
+    for path in [
+        "/api/v1/network?persons=true".to_string(),
+        format!("/api/v1/network?{focus}&persons=true"),
+        "/network.json?persons=true".to_string(),
+        format!("/network.json?{focus}&persons=true"),
+        "/network?persons=true".to_string(),
+        format!("/network?{focus}&persons=true"),
+    ] {
+        small.settle();
+        let (status, _, body) = fetch(&small, &path);
+        assert_eq!(status, Status::Ok, "{path}");
+        if path.starts_with("/network?") {
+            assert!(body.contains("id=\"network-canvas\""), "{path}");
+        } else {
+            let v: Value = serde_json::from_str(&body).unwrap();
+            assert_eq!(v["drawn_as"], "canvas", "{path}");
+            assert!(
+                v["nodes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|n| n["kind"].is_string()),
+                "{path}: no person nodes"
+            );
+            assert!(
+                v["edges"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|e| e["kind"] != "affiliation"),
+                "{path}: no roles"
+            );
+        }
+        for p in fx.restricted() {
+            for needle in [p.id.as_str(), p.name]
+                .into_iter()
+                .chain(p.titles.iter().copied())
+            {
+                assert!(
+                    !body.contains(needle),
+                    "{path} shows {} ({needle})",
+                    fx.name_of(&p.id)
+                );
+            }
+        }
+    }
+    for p in fx.restricted() {
+        assert_eq!(reads_of(app, &p.id), 0);
+    }
+    let viewer = small.token(UserRole::Viewer);
+    let shown = small.ok(
+        &format!("/api/v1/network?{focus}&persons=true"),
+        Some(&viewer),
+    );
+    assert_eq!(shown["drawn_as"], "canvas");
+    let person = shown["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == fx.chair.id.as_str())
+        .expect("the chair as a node");
+    assert_eq!(person["label"], fx.chair.name);
+    assert_eq!(reads_of(app, &fx.chair.id), 1);
+}
+
+on_both_backends!(
+    persons_folded_or_shown,
+    profile_pictures,
+    canvas_views,
+    canvas_views_keep_persons_private
+);

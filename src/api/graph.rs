@@ -9,7 +9,9 @@ use rocket::{get, routes, Route, State};
 use crate::error::{Error, Result};
 use crate::graph::query::{self, GraphQuery, Params};
 use crate::graph::{GraphState, Viewer};
-use crate::http::{graph::answer, Shown};
+use crate::http::graph::{answer, NetworkAnswer};
+use crate::http::Shown;
+use crate::picture::Limits;
 use crate::service::Caller;
 
 type Graph = State<Arc<GraphState>>;
@@ -130,25 +132,15 @@ async fn centrality(
     respond::<query::CentralityRanking>(g, &caller, p).await
 }
 
-/// A picture's view laid out: nodes with x, y and size, links, and the parameters it
-/// was drawn from.
-#[derive(serde::Serialize)]
-struct NetworkAnswer {
-    params: std::collections::BTreeMap<String, String>,
-    #[serde(flatten)]
-    picture: crate::picture::Picture,
-}
-
 #[get("/network")]
-async fn network(g: &Graph, caller: Caller, p: Params) -> Reply<NetworkAnswer> {
-    let mut params = p.to_map();
-    params.retain(|k, _| query::ViewRequest::PARAMS.contains(&k.as_str()));
-    let a = crate::http::graph::picture(g, p, Viewer::of(&caller)).await??;
-    let body = NetworkAnswer {
-        params,
-        picture: a.body,
-    };
-    Ok(Shown::new(Json(body), a.persons))
+async fn network(
+    g: &Graph,
+    limits: &State<Limits>,
+    caller: Caller,
+    p: Params,
+) -> Reply<NetworkAnswer> {
+    let a = crate::http::graph::network(g, p, Viewer::of(&caller), **limits).await??;
+    Ok(Shown::new(Json(a.body), a.persons))
 }
 
 #[get("/conflicts")]

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::error::{Error, Result};
 use crate::graph::query::{self, Answer, GraphQuery, Params, Problems, ViewRequest};
 use crate::graph::{GraphState, Viewer};
-use crate::picture::Picture;
+use crate::picture::{Limits, Picture};
 
 /// Reads and runs `Q` on the current snapshot; bad parameters come back as `Problems`
 /// (for a page to show beside its fields).
@@ -30,17 +30,50 @@ pub async fn answer<Q: GraphQuery>(
     Ok(ask::<Q>(graph, params, viewer).await??)
 }
 
-/// Reads a picture's view, lays it out and names its nodes, off the async workers.
+/// Reads a picture's view, lays it out and names its nodes, off the async workers;
+/// marked as drawn as SVG or on a canvas under `limits`.
 pub async fn picture(
     graph: &Arc<GraphState>,
     params: Params,
     viewer: Viewer,
+    limits: Limits,
 ) -> Result<Result<Answer<Picture>, Problems>> {
     let s = graph.current();
     rocket::tokio::task::spawn_blocking(move || {
         let request = query::parse::<ViewRequest>(&s, &params, viewer)?;
-        Ok(Answer::of(crate::picture::picture_of(&s, &request, viewer)))
+        let picture = crate::picture::picture_of(&s, &request, viewer).drawn_under(limits);
+        Ok(Answer::of(picture))
     })
     .await
     .map_err(|e| Error::Internal(format!("picture task failed: {e}")))
+}
+
+/// A picture's view laid out, as JSON: nodes with x, y and size, links, how the page
+/// draws it (`drawn_as`: `svg` or, above the SVG limit, `canvas`), and the parameters it
+/// was drawn from.
+#[derive(Debug, serde::Serialize)]
+pub struct NetworkAnswer {
+    pub params: std::collections::BTreeMap<String, String>,
+    #[serde(flatten)]
+    pub picture: Picture,
+}
+
+/// The JSON of a picture (`/api/v1/network`, and `/network.json` for the page's canvas).
+pub async fn network(
+    graph: &Arc<GraphState>,
+    params: Params,
+    viewer: Viewer,
+    limits: Limits,
+) -> Result<Result<Answer<NetworkAnswer>, Problems>> {
+    let mut echoed = params.to_map();
+    echoed.retain(|k, _| ViewRequest::PARAMS.contains(&k.as_str()));
+    Ok(picture(graph, params, viewer, limits)
+        .await?
+        .map(|a| Answer {
+            body: NetworkAnswer {
+                params: echoed,
+                picture: a.body,
+            },
+            persons: a.persons,
+        }))
 }

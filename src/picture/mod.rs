@@ -1,6 +1,8 @@
 //! Network pictures: a view chosen through the query layer (`graph::query::ViewRequest`),
-//! laid out on the server (`layout`) and drawn as SVG (`svg`). Pure functions over the
-//! snapshot; no routes or pages. Layouts are kept with their snapshot, by view.
+//! laid out on the server (`layout`) and drawn as SVG (`svg`) up to `SVG_MAX_NODES`
+//! nodes; larger views up to `LAYOUT_MAX_NODES` are laid out the same way and drawn by the
+//! page's own script on a canvas from their JSON. Pure functions over the snapshot; no
+//! routes or pages. Layouts are kept with their snapshot, by view.
 pub mod forceatlas;
 pub mod layered;
 pub mod layout;
@@ -23,8 +25,13 @@ use crate::graph::{MemoKey, Node, Snapshot, TimeFilter, Viewer};
 pub const WIDTH: f32 = 1200.0;
 pub const HEIGHT: f32 = 800.0;
 const MARGIN: f32 = 40.0;
-/// Views up to this many nodes are drawn; larger ones ask for filters first.
-pub const MAX_NODES: usize = 3_000;
+/// Views up to this many nodes are drawn as SVG (the page, `/network.svg`, `/network.png`);
+/// the default of the `network_svg_max_nodes` setting.
+pub const SVG_MAX_NODES: usize = 3_000;
+/// Views up to this many nodes are laid out on the server (larger ones ask for filters
+/// first); those above the SVG limit are drawn on a canvas. The organisations-only fold
+/// of the whole country at `generate --scale 1` (≈ 20,100 nodes) fits.
+pub const LAYOUT_MAX_NODES: usize = 25_000;
 /// The layout's seed: the same view gives the same picture.
 const SEED: u64 = 20_14;
 
@@ -60,13 +67,58 @@ pub struct PictureEdge {
     pub highlight: bool,
 }
 
-/// A laid-out view, or the number of its nodes when too large to draw.
+/// How a laid-out picture is drawn: as SVG (on the server) or on a canvas (by the page's
+/// script, from the same positions).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum DrawnAs {
+    Svg,
+    Canvas,
+}
+
+/// Where the picture of a view is drawn how: views up to `svg_max_nodes` as SVG, larger
+/// ones (up to `LAYOUT_MAX_NODES`) on a canvas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub svg_max_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            svg_max_nodes: SVG_MAX_NODES,
+        }
+    }
+}
+
+impl Limits {
+    /// The SVG limit as configured, never above the layout limit.
+    pub fn new(svg_max_nodes: usize) -> Limits {
+        Limits {
+            svg_max_nodes: svg_max_nodes.min(LAYOUT_MAX_NODES),
+        }
+    }
+
+    /// How a view of `nodes` nodes is drawn; `None` when it is not laid out at all.
+    pub fn drawn_as(&self, nodes: usize) -> Option<DrawnAs> {
+        match nodes {
+            n if n > LAYOUT_MAX_NODES => None,
+            n if n > self.svg_max_nodes => Some(DrawnAs::Canvas),
+            _ => Some(DrawnAs::Svg),
+        }
+    }
+}
+
+/// A laid-out view, or the number of its nodes when too large to lay out.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Picture {
     pub nodes: Vec<PictureNode>,
     pub edges: Vec<PictureEdge>,
-    /// Set when the view has more than `MAX_NODES` nodes (then nothing is drawn).
+    /// Set when the view has more than `LAYOUT_MAX_NODES` nodes (then nothing is laid
+    /// out).
     pub too_large: Option<usize>,
+    /// `svg` or `canvas`; `null` when the view is too large to lay out.
+    pub drawn_as: Option<DrawnAs>,
     /// The drawing area, in SVG user units.
     pub width: f32,
     pub height: f32,
@@ -75,6 +127,18 @@ pub struct Picture {
     pub layout_iterations: usize,
     #[serde(skip)]
     persons: Disclosure,
+}
+
+impl Picture {
+    /// The same picture, marked as drawn under `limits` (the kept picture is marked with
+    /// the default limits; the SVG limit is a setting).
+    pub fn drawn_under(mut self, limits: Limits) -> Picture {
+        self.drawn_as = match self.too_large {
+            Some(_) => None,
+            None => limits.drawn_as(self.nodes.len()),
+        };
+        self
+    }
 }
 
 impl Discloses for Picture {
@@ -101,7 +165,7 @@ fn anchor(s: &Snapshot, request: &ViewRequest, viewer: Viewer) -> HashMap<String
         ..request.clone()
     };
     let view = whole.run(s, viewer);
-    if view.nodes.len() > MAX_NODES {
+    if view.nodes.len() > LAYOUT_MAX_NODES {
         return HashMap::new();
     }
     let picture = picture_sized(s, &whole, &view, viewer, (WIDTH, HEIGHT));
@@ -141,11 +205,12 @@ pub fn picture_sized(
 ) -> Picture {
     let mut persons = Disclosure::none();
     view.disclose(&mut persons);
-    if view.nodes.len() > MAX_NODES {
+    if view.nodes.len() > LAYOUT_MAX_NODES {
         return Picture {
             nodes: Vec::new(),
             edges: Vec::new(),
             too_large: Some(view.nodes.len()),
+            drawn_as: None,
             width: WIDTH,
             height: HEIGHT,
             no_path: false,
@@ -230,6 +295,7 @@ pub fn picture_sized(
         })
         .collect();
     Picture {
+        drawn_as: Limits::default().drawn_as(nodes.len()),
         nodes,
         edges,
         too_large: None,
@@ -238,5 +304,26 @@ pub fn picture_sized(
         no_path: view.marks.no_path,
         layout_iterations: laid.iterations,
         persons,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn views_are_drawn_as_svg_then_on_a_canvas_then_not_at_all() {
+        let limits = Limits::default();
+        assert_eq!(limits.drawn_as(0), Some(DrawnAs::Svg));
+        assert_eq!(limits.drawn_as(SVG_MAX_NODES), Some(DrawnAs::Svg));
+        assert_eq!(limits.drawn_as(SVG_MAX_NODES + 1), Some(DrawnAs::Canvas));
+        assert_eq!(limits.drawn_as(20_100), Some(DrawnAs::Canvas));
+        assert_eq!(limits.drawn_as(LAYOUT_MAX_NODES), Some(DrawnAs::Canvas));
+        assert_eq!(limits.drawn_as(LAYOUT_MAX_NODES + 1), None);
+        // A setting above the layout limit cannot draw an unlaid view as SVG.
+        let high = Limits::new(1_000_000);
+        assert_eq!(high.svg_max_nodes, LAYOUT_MAX_NODES);
+        assert_eq!(high.drawn_as(LAYOUT_MAX_NODES + 1), None);
+        assert_eq!(Limits::new(10).drawn_as(11), Some(DrawnAs::Canvas));
     }
 }

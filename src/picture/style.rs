@@ -112,3 +112,52 @@ pub const EDGE_KINDS: [&str; 12] = [
     "round_table",
     "migration_link",
 ];
+
+/// The ring of a highlighted node and the stroke of a highlighted link.
+pub const MARK: &str = "#000000";
+/// The ring of a node that would lose funding ("what if this funder stops").
+pub const LOSS: &str = "#B3261E";
+
+/// The colours of this table as JSON, for the page's canvas drawing (which draws every
+/// node as a circle): `{"node": {kind or "person": fill}, "edge": {kind: colour},
+/// "edge_default": …, "mark": …, "loss": …}`.
+pub fn palette_json() -> String {
+    let nodes: serde_json::Map<String, serde_json::Value> = OrgKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_string(), node(Some(*k)).1.into()))
+        .chain([("person".to_string(), node(None).1.into())])
+        .collect();
+    let edges: serde_json::Map<String, serde_json::Value> = EDGE_KINDS
+        .iter()
+        .copied()
+        .chain(crate::domain::RelationKind::ALL.iter().map(|k| k.as_str()))
+        .map(|k| (k.to_string(), edge(k).0.into()))
+        .collect();
+    serde_json::json!({
+        "node": nodes,
+        "edge": edges,
+        "edge_default": edge("").0,
+        "mark": MARK,
+        "loss": LOSS,
+    })
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_palette_names_every_kind_in_this_table() {
+        let palette: serde_json::Value = serde_json::from_str(&palette_json()).unwrap();
+        for k in OrgKind::ALL {
+            assert_eq!(palette["node"][k.as_str()], node(Some(*k)).1);
+        }
+        assert_eq!(palette["node"]["person"], node(None).1);
+        for k in EDGE_KINDS {
+            assert_eq!(palette["edge"][k], edge(k).0);
+        }
+        assert_eq!(palette["edge"]["partnership"], edge("partnership").0);
+        assert_eq!(palette["loss"], LOSS);
+    }
+}

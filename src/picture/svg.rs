@@ -160,7 +160,7 @@ pub fn draw(p: &Picture, words: &Words) -> String {
         };
         let (colour, dash) = style::edge(e.kind);
         let (colour, extra, class) = match e.highlight {
-            true => ("#000000", 2.5, "edge hl"),
+            true => (style::MARK, 2.5, "edge hl"),
             false => (colour, 0.0, "edge"),
         };
         let width = 1.0 + (e.weight as f32).log2().max(0.0) + extra;
@@ -206,21 +206,23 @@ pub fn draw(p: &Picture, words: &Words) -> String {
             let _ = write!(title, " – {:.0} %", loss * 100.0);
             let _ = write!(
                 ring,
-                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{:.1}\" fill=\"none\" stroke=\"#B3261E\" \
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{:.1}\" fill=\"none\" stroke=\"{}\" \
                  stroke-width=\"{:.1}\"/>",
                 n.x,
                 n.y,
                 size + 4.0,
+                style::LOSS,
                 1.5 + 6.0 * loss as f32
             );
         } else if n.highlight {
             let _ = write!(
                 ring,
-                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{:.1}\" fill=\"none\" stroke=\"#000000\" \
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{:.1}\" fill=\"none\" stroke=\"{}\" \
                  stroke-width=\"2.5\"/>",
                 n.x,
                 n.y,
-                size + 4.0
+                size + 4.0,
+                style::MARK
             );
         }
         let stroke = if shape == Shape::Triangle {
@@ -283,6 +285,7 @@ mod tests {
             nodes,
             edges,
             too_large: None,
+            drawn_as: Some(crate::picture::DrawnAs::Svg),
             width: 1200.0,
             height: 800.0,
             no_path: false,

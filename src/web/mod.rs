@@ -135,13 +135,15 @@ pub fn fail(chrome: &Chrome, error: Error) -> HtmlError {
         Error::Forbidden(_) | Error::Unauthorized => chrome.t("error.forbidden").to_string(),
         other => crate::http::errors::public_message(other, &chrome.path),
     };
+    fail_with(chrome, Status::new(error.status()), message)
+}
+
+/// The error page with a message of the page's own (in the reader's language).
+pub fn fail_with(chrome: &Chrome, status: Status, message: String) -> HtmlError {
     let html = ErrorPage { chrome, message }
         .render()
         .unwrap_or_else(|e| format!("template error: {e}"));
-    HtmlError {
-        status: Status::new(error.status()),
-        html,
-    }
+    HtmlError { status, html }
 }
 
 pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {

@@ -92,11 +92,23 @@ impl TestApp {
     }
 
     fn start(url: &str, backend: &'static str, seed: bool) -> TestApp {
-        let figment = rocket::Config::figment()
-            .merge(("database_url", url))
-            .merge(("seed_on_empty", seed))
-            .merge(("pool_size", 4))
-            .merge(("log_level", "off"));
+        Self::start_with(url, backend, seed, &[])
+    }
+
+    fn start_with(
+        url: &str,
+        backend: &'static str,
+        seed: bool,
+        settings: &[(&str, usize)],
+    ) -> TestApp {
+        let figment = settings.iter().fold(
+            rocket::Config::figment()
+                .merge(("database_url", url))
+                .merge(("seed_on_empty", seed))
+                .merge(("pool_size", 4))
+                .merge(("log_level", "off")),
+            |f, (key, value)| f.merge((*key, *value)),
+        );
         let rocket = knotenpunkt::app::build(figment).expect("build app");
         TestApp {
             client: Client::tracked(rocket).expect("valid rocket"),
@@ -110,6 +122,18 @@ impl TestApp {
     /// Another service instance on the same database (as behind a load balancer).
     pub fn second_instance(&self) -> TestApp {
         Self::start(&self.url, self.backend, false)
+    }
+
+    /// Another instance on the same database with other settings, e.g. a low
+    /// `network_svg_max_nodes` so that small data makes a large view.
+    pub fn instance_with(&self, settings: &[(&str, usize)]) -> TestApp {
+        Self::start_with(&self.url, self.backend, false, settings)
+    }
+
+    /// Loads the study's seed data, as the first start of a service does.
+    pub fn load_seed(&self) {
+        let mut conn = self.db().conn().expect("conn");
+        knotenpunkt::seed::load_builtin(&mut conn).expect("seed data");
     }
 
     /// Waits until the graph snapshot has caught up with every write made so far.

@@ -1,22 +1,26 @@
 //! The network page: the registry as a node-link picture laid out on the server, with
 //! filters in the address (the same address gives the same picture), a legend, a table
-//! of the same view for screen readers and copying, and the SVG as a download.
+//! of the same view for screen readers and copying, and the SVG as a download. Views
+//! above the SVG limit are drawn by the page's script on a canvas from the JSON of the
+//! same view; their SVG and PNG downloads are refused.
 use std::sync::Arc;
 
 use askama::Template;
 use rocket::http::Header;
 use rocket::response::content::RawHtml;
+use rocket::serde::json::Json;
 use rocket::{get, routes, Responder, Route, State};
 
 use super::i18n::Lang;
 use super::organisations::organisation_names;
-use super::{fail, Chrome, HtmlError};
+use super::{fail, fail_with, Chrome, HtmlError};
 use crate::db::Db;
 use crate::domain::OrgKind;
 use crate::graph::query::{Answer, Params, Problem, Problems, ViewRequest};
 use crate::graph::{GraphState, Viewer};
+use crate::http::graph::NetworkAnswer;
 use crate::http::Shown;
-use crate::picture::{style, svg, Picture, MAX_NODES};
+use crate::picture::{style, svg, DrawnAs, Limits, Picture, LAYOUT_MAX_NODES};
 
 mod labels;
 mod profile;
@@ -26,6 +30,8 @@ pub use profile::{profile_pictures, ProfilePictures};
 
 /// The year slider starts here (the study's records begin in the 1970s).
 const FIRST_YEAR: i32 = 1970;
+/// The table of links lists at most this many links (all are in the JSON download).
+pub const TABLE_MAX_LINKS: usize = 5_000;
 
 /// A link kind's label.
 fn link_label(lang: Lang, kind: &str) -> String {
@@ -71,8 +77,14 @@ struct NetworkView {
     names: Vec<String>,
     picture: Option<Picture>,
     svg: String,
+    /// The view is drawn on a canvas by the page's script.
+    canvas: bool,
+    /// The colours of `picture::style` as JSON, for the canvas.
+    palette: String,
     legend: Vec<Legend>,
-    max_nodes: usize,
+    svg_max_nodes: usize,
+    layout_max_nodes: usize,
+    table_max_links: usize,
     /// Node labels by key, for the table of links.
     node_names: std::collections::HashMap<String, String>,
     /// The year slider: its range and where it stands (the `as_of` year, else this year).
@@ -96,6 +108,12 @@ impl NetworkView {
 
     fn highlights(&self, what: &str) -> bool {
         self.value("highlight").split(',').any(|w| w.trim() == what)
+    }
+
+    /// The links the table lists: the first `TABLE_MAX_LINKS`.
+    fn table_edges(&self) -> &[crate::picture::PictureEdge] {
+        let edges = self.picture.as_ref().map(|p| &p.edges[..]).unwrap_or(&[]);
+        &edges[..edges.len().min(TABLE_MAX_LINKS)]
     }
 
     fn node_name(&self, key: &str) -> &str {
@@ -136,8 +154,9 @@ async fn ask(
     g: &Arc<GraphState>,
     chrome: &Chrome,
     p: &Params,
+    limits: Limits,
 ) -> Result<Result<Answer<Picture>, Problems>, HtmlError> {
-    crate::http::graph::picture(g, p.clone(), Viewer::of(&chrome.caller))
+    crate::http::graph::picture(g, p.clone(), Viewer::of(&chrome.caller), limits)
         .await
         .map_err(|e| fail(chrome, e))
 }
@@ -167,10 +186,11 @@ async fn page(
     chrome: Chrome,
     db: &State<Db>,
     g: &State<Arc<GraphState>>,
+    limits: &State<Limits>,
     p: Params,
 ) -> Result<Shown<RawHtml<String>>, HtmlError> {
     let lang = chrome.lang;
-    let asked = ask(g, &chrome, &p).await?;
+    let asked = ask(g, &chrome, &p, **limits).await?;
     let (picture, persons, errors) = match asked {
         Ok(a) => (Some(a.body), a.persons, Vec::new()),
         Err(problems) => {
@@ -182,8 +202,9 @@ async fn page(
             (None, Default::default(), errors)
         }
     };
+    let drawn_as = picture.as_ref().and_then(|pic| pic.drawn_as);
     let svg = match &picture {
-        Some(pic) if pic.too_large.is_none() && !pic.nodes.is_empty() => draw(lang, pic),
+        Some(pic) if drawn_as == Some(DrawnAs::Svg) && !pic.nodes.is_empty() => draw(lang, pic),
         _ => String::new(),
     };
     let listed = |name: &str| -> Vec<String> {
@@ -264,8 +285,12 @@ async fn page(
         errors,
         picture,
         svg,
+        canvas: drawn_as == Some(DrawnAs::Canvas),
+        palette: style::palette_json(),
         legend,
-        max_nodes: MAX_NODES,
+        svg_max_nodes: limits.svg_max_nodes,
+        layout_max_nodes: LAYOUT_MAX_NODES,
+        table_max_links: TABLE_MAX_LINKS,
     };
     let html = view.render().map_err(|e| HtmlError {
         status: rocket::http::Status::InternalServerError,
@@ -281,16 +306,41 @@ async fn page(
 }
 
 /// The SVG of a request's picture and the persons it shows; bad parameters are the
-/// error page.
+/// error page, and so is a view above the SVG limit (422: it is drawn on the page's
+/// canvas only; its JSON has the same positions).
 async fn drawn(
     g: &Arc<GraphState>,
     chrome: &Chrome,
     p: &Params,
+    limits: Limits,
 ) -> Result<(String, crate::domain::Disclosure), HtmlError> {
-    match ask(g, chrome, p).await? {
-        Ok(a) => Ok((draw(chrome.lang, &a.body), a.persons)),
-        Err(problems) => Err(fail(chrome, problems.into())),
+    let a = match ask(g, chrome, p, limits).await? {
+        Ok(a) => a,
+        Err(problems) => return Err(fail(chrome, problems.into())),
+    };
+    if a.body.drawn_as != Some(DrawnAs::Svg) {
+        let message = match a.body.too_large {
+            Some(n) => format!(
+                "{} {n} ({} {LAYOUT_MAX_NODES}).",
+                chrome.t("net.too_large"),
+                chrome.t("net.max")
+            ),
+            None => format!(
+                "{} {} {} {} {}.",
+                chrome.t("net.no_svg"),
+                a.body.nodes.len(),
+                chrome.t("net.no_svg.limit"),
+                limits.svg_max_nodes,
+                chrome.t("net.no_svg.rest"),
+            ),
+        };
+        return Err(fail_with(
+            chrome,
+            rocket::http::Status::UnprocessableEntity,
+            message,
+        ));
     }
+    Ok((draw(chrome.lang, &a.body), a.persons))
 }
 
 /// A picture as SVG with words in `lang`.
@@ -312,9 +362,10 @@ struct SvgFile {
 async fn svg_file(
     chrome: Chrome,
     g: &State<Arc<GraphState>>,
+    limits: &State<Limits>,
     p: Params,
 ) -> Result<Shown<SvgFile>, HtmlError> {
-    let (body, persons) = drawn(g, &chrome, &p).await?;
+    let (body, persons) = drawn(g, &chrome, &p, **limits).await?;
     let file = SvgFile {
         body,
         disposition: Header::new(
@@ -337,9 +388,10 @@ struct PngFile {
 async fn png_file(
     chrome: Chrome,
     g: &State<Arc<GraphState>>,
+    limits: &State<Limits>,
     p: Params,
 ) -> Result<Shown<PngFile>, HtmlError> {
-    let (drawn, persons) = drawn(g, &chrome, &p).await?;
+    let (drawn, persons) = drawn(g, &chrome, &p, **limits).await?;
     let body =
         rocket::tokio::task::spawn_blocking(move || crate::picture::png::render(&drawn, 2.0))
             .await
@@ -355,6 +407,20 @@ async fn png_file(
     Ok(Shown::new(file, persons))
 }
 
+/// The picture as JSON for the page's canvas: the body of `/api/v1/network` for the
+/// page's own visitor (the session cookie, which the API does not read, decides what a
+/// signed-in visitor sees, as for the SVG and PNG).
+#[get("/network.json")]
+async fn json_file(
+    chrome: Chrome,
+    g: &State<Arc<GraphState>>,
+    limits: &State<Limits>,
+    p: Params,
+) -> crate::error::Result<Shown<Json<NetworkAnswer>>> {
+    let a = crate::http::graph::network(g, p, Viewer::of(&chrome.caller), **limits).await??;
+    Ok(Shown::new(Json(a.body), a.persons))
+}
+
 pub fn routes() -> Vec<Route> {
-    routes![page, svg_file, png_file]
+    routes![page, svg_file, png_file, json_file]
 }

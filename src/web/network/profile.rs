@@ -31,9 +31,13 @@ pub async fn profile_pictures(
         let viewer = Viewer::Anonymous;
         let network = query::parse::<ViewRequest>(&s, &params, viewer)
             .ok()
-            .map(|request| {
+            .and_then(|request| {
                 let view = request.run(&s, viewer);
-                crate::picture::picture_sized(&s, &request, &view, viewer, (640.0, 380.0))
+                // The profile draws SVG only: a hub's larger neighbourhood is not laid out
+                // here (its "open in the network" link shows it on a canvas).
+                (view.nodes.len() <= crate::picture::SVG_MAX_NODES).then(|| {
+                    crate::picture::picture_sized(&s, &request, &view, viewer, (640.0, 380.0))
+                })
             })
             .filter(|p| p.nodes.len() > 1)
             .map(|p| draw(lang, &p));
