@@ -1,6 +1,6 @@
 //! Pictures laid out ahead of requests: the network page's opening view on every new
-//! snapshot, and after a change the views asked before it, on the new data — on both
-//! backends.
+//! snapshot, and after a change the views asked before it, on the new data; one picture
+//! for visitors and signed-in users unless persons are shown — on both backends.
 mod common;
 
 use std::sync::Arc;
@@ -48,6 +48,7 @@ fn views_are_laid_out_ahead(app: &TestApp) {
     };
     add("Verein Eins");
     add("Verein Zwei");
+    let viewer = app.token(knotenpunkt::domain::UserRole::Viewer);
     app.settle();
     let state = graph(app);
     let first = state.current();
@@ -62,6 +63,22 @@ fn views_are_laid_out_ahead(app: &TestApp) {
         .contains(&MemoKey::Picture(hagen.clone(), Viewer::Anonymous)));
     app.ok("/api/v1/network?city=Hagen", None);
     app.ok("/api/v1/network?focus=Verein%20Eins", None);
+    // Without persons as nodes, a signed-in user's picture is the visitors' one: laid
+    // out and kept once.
+    app.ok("/api/v1/network?city=Hagen", Some(&viewer));
+    let signed_in_pictures = first
+        .memo
+        .keys()
+        .into_iter()
+        .filter(|k| matches!(k, MemoKey::Picture(_, Viewer::SignedIn)))
+        .count();
+    assert_eq!(signed_in_pictures, 0);
+    app.ok("/api/v1/network?city=Hagen&persons=true", Some(&viewer));
+    assert!(first
+        .memo
+        .keys()
+        .iter()
+        .any(|k| matches!(k, MemoKey::Picture(r, Viewer::SignedIn) if r.persons)));
 
     add("Verein Drei");
     app.settle();

@@ -178,9 +178,21 @@ fn anchor(s: &Snapshot, request: &ViewRequest, viewer: Viewer) -> HashMap<String
         .collect()
 }
 
+/// The viewer a picture depends on: only a view with persons as nodes (signed-in users
+/// who ask) differs between visitors and signed-in users; any other is the same picture,
+/// laid out and kept once for both.
+pub fn drawn_for(request: &ViewRequest, viewer: Viewer) -> Viewer {
+    if request.persons {
+        viewer
+    } else {
+        Viewer::Anonymous
+    }
+}
+
 /// The picture of a request, kept with the snapshot: asking again (the page, then its
 /// SVG, PNG and JSON) costs a copy.
 pub fn picture_of(s: &Snapshot, request: &ViewRequest, viewer: Viewer) -> Picture {
+    let viewer = drawn_for(request, viewer);
     let key = MemoKey::Picture(request.clone(), viewer);
     let kept = s.memo.get_or(key, || {
         let view = request.run(s, viewer);
@@ -237,7 +249,7 @@ pub fn picture_sized(
         highlight: Highlight::default(),
         ..request.clone()
     };
-    let key = MemoKey::Layout(selection, viewer);
+    let key = MemoKey::Layout(selection, drawn_for(request, viewer));
     let laid = s.memo.get_or(key, || {
         if request.layered {
             let links: Vec<(usize, usize, &str)> = view

@@ -1,5 +1,5 @@
 //! Pictures laid out before they are asked for: on each new snapshot, the network page
-//! as it opens (for visitors and for signed-in users), then the views asked of the
+//! as it opens (one picture for visitors and signed-in users alike), then the views asked of the
 //! snapshot it replaced, newest first (those naming no organisation by node). The same function as a request computes them,
 //! so a prepared picture is the one the request would have drawn.
 use crate::graph::query::{parse, Params, ViewRequest};
@@ -14,11 +14,11 @@ pub fn views_to_prepare(s: &Snapshot, asked: &[MemoKey]) -> Vec<(ViewRequest, Vi
         .into_iter()
         .filter_map(|viewer| {
             let request = parse::<ViewRequest>(s, &Params::default(), viewer).ok()?;
-            Some((request, viewer))
+            Some((request.clone(), super::drawn_for(&request, viewer)))
         });
     let asked = asked.iter().filter_map(|key| match key {
         MemoKey::Picture(request, viewer) if !names_nodes(request) => {
-            Some((request.clone(), *viewer))
+            Some((request.clone(), super::drawn_for(request, *viewer)))
         }
         _ => None,
     });
