@@ -33,14 +33,35 @@ pub fn render(svg: &str, scale: f32) -> Result<Vec<u8>> {
         .ok_or_else(|| Error::Internal("picture too large to render".into()))?;
     let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height())
         .ok_or_else(|| Error::Internal("picture too large to render".into()))?;
+    // On white, as the pictures are drawn: every pixel is opaque, so the pixmap's
+    // premultiplied colours are the plain ones and the alpha channel can go.
+    pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(
         &tree,
         tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
-    pixmap
-        .encode_png()
-        .map_err(|e| Error::Internal(format!("PNG encoding failed: {e}")))
+    encode_rgb(&pixmap)
+}
+
+/// An opaque pixmap as an RGB PNG, compressed with `png`'s fast DEFLATE: a quarter less
+/// data than RGBA, and a faster level than tiny-skia's default.
+fn encode_rgb(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>> {
+    let rgb: Vec<u8> = pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
+    let failed = |e: png::EncodingError| Error::Internal(format!("PNG encoding failed: {e}"));
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    let mut writer = encoder.write_header().map_err(failed)?;
+    writer.write_image_data(&rgb).map_err(failed)?;
+    writer.finish().map_err(failed)?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -55,5 +76,15 @@ mod tests {
         assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 80);
         assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), 40);
         assert!(super::render("<svg", 1.0).is_err());
+        // The pixels survive the encoding: decoded, the circle's centre is its colour
+        // and a corner the white background.
+        let decoder = png::Decoder::new(std::io::Cursor::new(png));
+        let mut reader = decoder.read_info().expect("a PNG");
+        let mut pixels = vec![0; reader.output_buffer_size().expect("size")];
+        let frame = reader.next_frame(&mut pixels).expect("a frame");
+        assert_eq!(frame.color_type, png::ColorType::Rgb);
+        let at = |x: usize, y: usize| &pixels[(y * 80 + x) * 3..(y * 80 + x) * 3 + 3];
+        assert_eq!(at(20, 20), [0x00, 0x72, 0xB2]);
+        assert_eq!(at(0, 0), [0xff, 0xff, 0xff]);
     }
 }

@@ -63,6 +63,16 @@ pub struct ForceAtlas2 {
     offsets: Vec<usize>,
     neighbours: Vec<(u32, f32)>,
     tree: QuadTree,
+    /// Buffers kept from epoch to epoch (an epoch allocates nothing in one thread).
+    scratch: Scratch,
+}
+
+#[derive(Default)]
+struct Scratch {
+    /// Repulsion per place in curve order, then per node.
+    curve: Vec<(f32, f32)>,
+    repulsion: Vec<(f32, f32)>,
+    sources: quadtree::Sources,
 }
 
 impl ForceAtlas2 {
@@ -111,6 +121,7 @@ impl ForceAtlas2 {
             offsets,
             neighbours,
             tree: QuadTree::default(),
+            scratch: Scratch::default(),
         }
     }
 
@@ -146,36 +157,42 @@ impl ForceAtlas2 {
     }
 
     /// Repulsion on every node through the tree (built for the current positions), per
-    /// unit of its own mass and of the scaling ratio; in node order.
-    fn repulsion_tree(&self) -> Vec<(f32, f32)> {
-        let n = self.xs.len();
-        let mut in_curve_order = vec![(0.0f32, 0.0f32); n];
+    /// unit of its own mass and of the scaling ratio, into `scratch.repulsion` in node
+    /// order.
+    fn repulsion_tree_into(tree: &QuadTree, parallel: bool, scratch: &mut Scratch) {
+        let n = tree.order().len();
+        scratch.curve.resize(n, (0.0, 0.0));
         // Each group writes only its own places: hand out disjoint slices.
         let mut parts: Vec<GroupOut> = Vec::new();
-        let mut rest = &mut in_curve_order[..];
-        for (start, end) in self.tree.groups() {
+        let mut rest = &mut scratch.curve[..];
+        for (start, end) in tree.groups() {
             let (part, tail) = rest.split_at_mut(end - start);
             parts.push(((start, end), part));
             rest = tail;
         }
-        let tree = &self.tree;
-        if self.settings.parallel {
+        if parallel {
             parts
                 .into_par_iter()
                 .for_each_init(quadtree::Sources::default, |sources, (group, out)| {
                     tree.group_repulsion(group, sources, out)
                 });
         } else {
-            let mut sources = quadtree::Sources::default();
             for (group, out) in parts {
-                tree.group_repulsion(group, &mut sources, out);
+                tree.group_repulsion(group, &mut scratch.sources, out);
             }
         }
-        let mut by_node = vec![(0.0f32, 0.0f32); n];
-        for (&i, f) in tree.order().iter().zip(in_curve_order) {
-            by_node[i as usize] = f;
+        scratch.repulsion.resize(n, (0.0, 0.0));
+        for (&i, &f) in tree.order().iter().zip(&scratch.curve) {
+            scratch.repulsion[i as usize] = f;
         }
-        by_node
+    }
+
+    /// `repulsion_tree_into`, on its own.
+    #[cfg(test)]
+    fn repulsion_tree(&self) -> Vec<(f32, f32)> {
+        let mut scratch = Scratch::default();
+        Self::repulsion_tree_into(&self.tree, self.settings.parallel, &mut scratch);
+        scratch.repulsion
     }
 
     /// One epoch: forces on every node, then every node moves by its own speed.
@@ -186,25 +203,27 @@ impl ForceAtlas2 {
             return 0.0;
         }
         std::mem::swap(&mut self.forces, &mut self.old_forces);
-        let repulsion = match self.settings.theta {
+        let barnes_hut = match self.settings.theta {
             Some(theta) => {
                 self.tree.rebuild(&self.xs, &self.ys, &self.masses, theta);
-                self.repulsion_tree()
+                Self::repulsion_tree_into(&self.tree, self.settings.parallel, &mut self.scratch);
+                true
             }
-            None => Vec::new(),
+            None => false,
         };
         // Each node's force on its own: no sums across nodes, so any split over threads
         // gives the same.
+        let mut forces = std::mem::take(&mut self.forces);
         let this = &*self;
         let force = |i: usize| -> (f32, f32) {
-            let (rx, ry) = repulsion
-                .get(i)
-                .copied()
-                .unwrap_or_else(|| this.repulsion_exact(i));
+            let (rx, ry) = if barnes_hut {
+                this.scratch.repulsion[i]
+            } else {
+                this.repulsion_exact(i)
+            };
             let k = this.settings.scaling * this.masses[i];
             this.pull(i, (rx * k, ry * k))
         };
-        let mut forces = vec![(0.0f32, 0.0f32); n];
         let compute = |(chunk, out): (usize, &mut [(f32, f32)])| {
             for (k, f) in out.iter_mut().enumerate() {
                 *f = force(chunk * CHUNK + k);
