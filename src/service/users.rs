@@ -287,17 +287,28 @@ pub fn set_role(conn: &mut DbConn, caller: &Caller, id: &str, role: UserRole) ->
         // A session signed in under the old role must not keep its rights.
         sessions::end_all(conn, id, Ended::RoleChanged)?;
         let after = load(conn, id)?;
-        audit::record(
-            conn,
-            caller,
-            "user",
-            id,
-            "update",
-            Some(&before.snapshot()),
-            Some(&after.snapshot()),
-        )?;
+        record_change(conn, caller, "update", &before, &after)?;
         Ok(after)
     })
+}
+
+/// Logs a change of an existing user, with what it was before and after.
+fn record_change(
+    conn: &mut DbConn,
+    caller: &Caller,
+    action: &str,
+    before: &UserEntry,
+    after: &UserEntry,
+) -> Result<()> {
+    audit::record(
+        conn,
+        caller,
+        "user",
+        &after.id,
+        action,
+        Some(&before.snapshot()),
+        Some(&after.snapshot()),
+    )
 }
 
 /// Disables a user (no sign-in, no API token, every session ended) or enables them
@@ -325,14 +336,12 @@ pub fn set_disabled(
             sessions::end_all(conn, id, Ended::Disabled)?;
         }
         let after = load(conn, id)?;
-        audit::record(
+        record_change(
             conn,
             caller,
-            "user",
-            id,
             if disabled { "disable" } else { "enable" },
-            Some(&before.snapshot()),
-            Some(&after.snapshot()),
+            &before,
+            &after,
         )?;
         Ok(after)
     })
@@ -347,15 +356,7 @@ pub fn set_password(conn: &mut DbConn, caller: &Caller, id: &str, password: &str
         let before = load(conn, id)?;
         tokens::set_password(conn, &before.name, password)?;
         let after = load(conn, id)?;
-        audit::record(
-            conn,
-            caller,
-            "user",
-            id,
-            "set_password",
-            Some(&before.snapshot()),
-            Some(&after.snapshot()),
-        )?;
+        record_change(conn, caller, "set_password", &before, &after)?;
         Ok(())
     })
 }
