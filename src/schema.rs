@@ -28,6 +28,7 @@ diesel::table! {
         created_at -> Text,
         updated_at -> Text,
         deleted_at -> Nullable<Text>,
+        identity_key -> Text,
     }
 }
 
@@ -41,6 +42,7 @@ diesel::table! {
         created_at -> Text,
         updated_at -> Text,
         deleted_at -> Nullable<Text>,
+        identity_key -> Text,
     }
 }
 
@@ -116,6 +118,7 @@ diesel::table! {
         created_at -> Text,
         updated_at -> Text,
         deleted_at -> Nullable<Text>,
+        identity_key -> Text,
     }
 }
 

@@ -39,6 +39,18 @@ pub(crate) fn list<T: std::str::FromStr<Err = String>>(text: &str) -> Result<Vec
     crate::domain::enums::split_list(text).map_err(Error::Database)
 }
 
+/// A record's identity for the duplicate rule: its parts case-folded with Unicode rules
+/// (as PostgreSQL's `lower()`) and joined by the unit separator, which no text field may
+/// hold. Stored in `identity_key` and indexed there, so that no index calls a function
+/// (a stock SQLite's `lower()` folds ASCII only and would find such an index corrupt).
+pub(crate) fn identity_key(parts: &[&str]) -> String {
+    parts
+        .iter()
+        .map(|p| p.to_lowercase())
+        .collect::<Vec<_>>()
+        .join("\u{1f}")
+}
+
 /// The row-level methods of `Resource` that are the same for every table: load by id,
 /// insert, update and set the deletion stamp. Expects a `Row` type with `from_record`
 /// and `into_record` in scope.

@@ -38,6 +38,8 @@ struct Row {
     created_at: String,
     updated_at: String,
     deleted_at: Option<String>,
+    /// The duplicate rule's identity, case-folded here (see `identity_key`).
+    identity_key: String,
 }
 
 impl Row {
@@ -71,6 +73,11 @@ impl Row {
             created_at: r.created_at.clone(),
             updated_at: r.updated_at.clone(),
             deleted_at: r.deleted_at.clone(),
+            identity_key: super::identity_key(&[
+                &o.name,
+                o.kind.as_str(),
+                o.city.as_deref().unwrap_or_default(),
+            ]),
         }
     }
 

@@ -17,6 +17,8 @@ struct Row {
     created_at: String,
     updated_at: String,
     deleted_at: Option<String>,
+    /// The duplicate rule's identity, case-folded here (see `identity_key`).
+    identity_key: String,
 }
 
 impl Row {
@@ -29,6 +31,7 @@ impl Row {
             created_at: r.created_at.clone(),
             updated_at: r.updated_at.clone(),
             deleted_at: r.deleted_at.clone(),
+            identity_key: super::identity_key(&[&r.data.title]),
         }
     }
 
