@@ -54,3 +54,34 @@ fn a_stock_sqlite_finds_the_file_sound() {
     let lines: Vec<&str> = result.iter().map(|c| c.integrity_check.as_str()).collect();
     assert_eq!(lines, ["ok"]);
 }
+
+/// The study's seeded database: sound for a stock SQLite, and still so after a stock
+/// `REINDEX`, which must not break the duplicate rule (the index holds stored keys, not
+/// the result of a function a stock SQLite computes differently).
+#[test]
+fn the_seeded_file_survives_a_stock_reindex() {
+    let app = TestApp::sqlite_seeded();
+    let mut stock = SqliteConnection::establish(&app.url).expect("open the file");
+    let check = |stock: &mut SqliteConnection| -> Vec<String> {
+        diesel::sql_query("PRAGMA integrity_check")
+            .load::<Check>(stock)
+            .expect("integrity_check runs")
+            .into_iter()
+            .map(|c| c.integrity_check)
+            .collect()
+    };
+    assert_eq!(check(&mut stock), ["ok"]);
+    diesel::sql_query("REINDEX")
+        .execute(&mut stock)
+        .expect("a stock REINDEX");
+    assert_eq!(check(&mut stock), ["ok"]);
+    drop(stock);
+    let editor = app.editor();
+    let (status, v) = app.post(
+        "/api/v1/organisations",
+        Some(&editor),
+        &json!({"name": "ȘINCA NOUĂ", "kind": "origin_municipality"}),
+    );
+    assert_eq!(status, Status::Conflict, "{v}");
+    assert!(v["existing_id"].is_string(), "{v}");
+}
