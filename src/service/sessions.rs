@@ -116,8 +116,3 @@ pub fn end(conn: &mut DbConn, token: &str) -> Result<()> {
 pub fn end_all(conn: &mut DbConn, user_id: &str, why: Ended) -> Result<usize> {
     rows::end_all_of(conn, user_id, &db::now(), why.as_str())
 }
-
-/// How many live sessions a user has.
-pub fn live_count(conn: &mut DbConn, user_id: &str) -> Result<i64> {
-    rows::live_count(conn, user_id)
-}

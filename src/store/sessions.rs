@@ -110,12 +110,3 @@ pub fn end_all_of(conn: &mut DbConn, user_id: &str, now: &str, why: &str) -> Res
     .set((sessions::ended_at.eq(now), sessions::ended_why.eq(why)))
     .execute(conn)?)
 }
-
-/// Live sessions of a user.
-pub fn live_count(conn: &mut DbConn, user_id: &str) -> Result<i64> {
-    Ok(sessions::table
-        .filter(sessions::user_id.eq(user_id))
-        .filter(sessions::ended_at.is_null())
-        .count()
-        .get_result(conn)?)
-}

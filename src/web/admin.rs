@@ -324,31 +324,36 @@ async fn change_role(
     }
 }
 
-/// Disables a user (no sign-in, no API token; every session ends at once) or enables
-/// them again.
-#[post("/users/<id>/<change>", data = "<form>", rank = 2)]
+/// Disables a user: no sign-in, no API token, and every session ends at once.
+#[post("/users/<id>/disable", data = "<form>")]
+async fn disable(
+    chrome: Chrome,
+    db: &State<Db>,
+    id: &str,
+    form: Form<CsrfOnly>,
+) -> Result<Redirect, HtmlError> {
+    set_disabled(chrome, db, id, &form.csrf, true).await
+}
+
+#[post("/users/<id>/enable", data = "<form>")]
+async fn enable(
+    chrome: Chrome,
+    db: &State<Db>,
+    id: &str,
+    form: Form<CsrfOnly>,
+) -> Result<Redirect, HtmlError> {
+    set_disabled(chrome, db, id, &form.csrf, false).await
+}
+
 async fn set_disabled(
     chrome: Chrome,
     db: &State<Db>,
     id: &str,
-    change: &str,
-    form: Form<CsrfOnly>,
+    csrf: &str,
+    disabled: bool,
 ) -> Result<Redirect, HtmlError> {
-    check_csrf(&chrome, &form.csrf)?;
+    check_csrf(&chrome, csrf)?;
     require_admin(&chrome)?;
-    let disabled = match change {
-        "disable" => true,
-        "enable" => false,
-        _ => {
-            return Err(fail(
-                &chrome,
-                Error::NotFound {
-                    kind: "page",
-                    id: change.to_string(),
-                },
-            ))
-        }
-    };
     let (caller, key) = (chrome.caller.clone(), id.to_string());
     let outcome = db
         .run(move |c| Ok(users::set_disabled(c, &caller, &key, disabled)))
@@ -442,7 +447,8 @@ pub fn routes() -> Vec<Route> {
         add_user,
         change_role,
         set_password,
-        set_disabled,
+        disable,
+        enable,
         create_token,
         revoke_token
     ]
