@@ -203,6 +203,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    erased_persons (person_id) {
+        person_id -> Text,
+        erased_at -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     persons,
@@ -217,6 +224,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     changes,
     person_reads,
+    erased_persons,
     data_version,
     seed_records,
 );
@@ -224,4 +232,5 @@ diesel::allow_tables_to_appear_in_same_query!(
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(person_reads -> users (user_id));
+diesel::joinable!(erased_persons -> persons (person_id));
 diesel::joinable!(funding_partners -> fundings (funding_id));

@@ -2,6 +2,7 @@
 mod caller;
 mod changes;
 mod graph;
+mod person_erasure;
 mod person_reads;
 pub mod resources;
 pub mod respond;
@@ -25,6 +26,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/api/v1/organisations", organisations::routes())
         .mount("/api/v1/persons", persons::routes())
         .mount("/api/v1/persons", person_reads::routes())
+        .mount("/api/v1/persons", person_erasure::routes())
         .mount("/api/v1/affiliations", affiliations::routes())
         .mount("/api/v1/fundings", fundings::routes())
         .mount("/api/v1/relations", relations::routes())

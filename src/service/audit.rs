@@ -84,12 +84,51 @@ pub fn list(
         count = count.filter(changes::record_id.eq(id.to_string()));
     }
     let total = count.count().get_result(conn)?;
-    let items = query
+    let mut items: Vec<Change> = query
         .order(changes::id.desc())
         .limit(limit.clamp(0, 500))
         .offset(offset.max(0))
         .load(conn)?;
+    hide_deleted_persons(conn, caller, &mut items)?;
     Ok(Page { items, total })
+}
+
+/// Deleted persons are for editors only (to restore them), so a viewer's change log
+/// keeps that such a change happened but not how the person looked.
+fn hide_deleted_persons(conn: &mut DbConn, caller: &Caller, items: &mut [Change]) -> Result<()> {
+    if caller.require(UserRole::Editor).is_ok() {
+        return Ok(());
+    }
+    let persons: Vec<String> = items
+        .iter()
+        .filter(|c| c.record_kind == "person")
+        .map(|c| c.record_id.clone())
+        .collect();
+    let deleted = crate::store::refs::deleted_persons(conn, &persons)?;
+    for change in items
+        .iter_mut()
+        .filter(|c| c.record_kind == "person" && deleted.contains(&c.record_id))
+    {
+        change.before_json = None;
+        change.after_json = None;
+    }
+    Ok(())
+}
+
+/// Every change of a person's own record and of its roles, oldest first (for the
+/// person's Art. 15 export; the caller checks the role).
+pub fn of_person(conn: &mut DbConn, person_id: &str, role_ids: &[String]) -> Result<Vec<Change>> {
+    Ok(changes::table
+        .filter(
+            changes::record_kind
+                .eq("person")
+                .and(changes::record_id.eq(person_id))
+                .or(changes::record_kind
+                    .eq("affiliation")
+                    .and(changes::record_id.eq_any(role_ids))),
+        )
+        .order(changes::id)
+        .load(conn)?)
 }
 
 impl Change {

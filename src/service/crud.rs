@@ -199,6 +199,7 @@ pub fn update<R: Resource>(
     conn.transaction(|conn| {
         db::bump_data_version(conn)?;
         let before = get::<R>(conn, caller, id)?;
+        R::check_writable(conn, id)?;
         check_against_store(conn, &input, Some(id))?;
         let after = Record {
             data: input,
@@ -226,6 +227,7 @@ pub fn delete<R: Resource>(conn: &mut DbConn, caller: &Caller, id: &str) -> Resu
     conn.transaction(|conn| {
         db::bump_data_version(conn)?;
         let before = get::<R>(conn, caller, id)?;
+        R::check_writable(conn, id)?;
         R::check_delete(conn, id)?;
         let stamp = db::now();
         R::set_deleted(conn, id, Some(&stamp))?;
@@ -258,6 +260,7 @@ pub fn restore<R: Resource>(conn: &mut DbConn, caller: &Caller, id: &str) -> Res
             Some(r) if R::visible(&r, conn, caller)? => r,
             _ => return Err(not_found::<R>(id)),
         };
+        R::check_writable(conn, id)?;
         let Some(stamp) = before.deleted_at.clone() else {
             return Err(Error::Conflict {
                 message: format!("{} {id} is not deleted", R::KIND),

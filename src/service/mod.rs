@@ -2,6 +2,7 @@
 //! entry and the data version in one transaction, and reads that respect access rules.
 pub mod audit;
 pub mod crud;
+pub mod data_subject;
 pub mod input;
 pub mod reads;
 pub mod sessions;

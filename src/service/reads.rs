@@ -85,3 +85,14 @@ pub fn of_person(
         .select((person_reads::at, users::name, person_reads::via))
         .load(conn)?)
 }
+
+/// Every read of one person, oldest first (for the person's Art. 15 export; the caller
+/// checks the role).
+pub fn all_of_person(conn: &mut DbConn, person_id: &str) -> Result<Vec<PersonRead>> {
+    Ok(person_reads::table
+        .inner_join(users::table)
+        .filter(person_reads::person_id.eq(person_id))
+        .order((person_reads::at, person_reads::id))
+        .select((person_reads::at, users::name, person_reads::via))
+        .load(conn)?)
+}

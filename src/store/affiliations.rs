@@ -114,16 +114,18 @@ impl Resource for Affiliation {
         Affiliation::check(self)
     }
 
-    fn check_references(
-        &self,
-        conn: &mut DbConn,
-        _own_id: Option<&str>,
-    ) -> Result<Vec<FieldError>> {
+    fn check_references(&self, conn: &mut DbConn, own_id: Option<&str>) -> Result<Vec<FieldError>> {
         let mut errors = Vec::new();
         if !refs::person_live(conn, &self.person_id)? {
             errors.push(FieldError::new(
                 "person_id",
                 format!("no person with id {}", self.person_id),
+            ));
+        } else if own_id.is_none() && super::erasure::erased_at(conn, &self.person_id)?.is_some() {
+            // The placeholder keeps the roles it had; it is nobody to give a new one.
+            errors.push(FieldError::new(
+                "person_id",
+                "this person was erased and can take no new role",
             ));
         }
         refs::require_organisation(conn, "organisation_id", &self.organisation_id, &mut errors)?;
@@ -182,4 +184,13 @@ impl Resource for Affiliation {
             .optional()?;
         Ok(visibility.as_deref() == Some(Visibility::Public.as_str()))
     }
+}
+
+/// The ids of every role of a person, deleted ones too, oldest first.
+pub fn ids_of_person(conn: &mut DbConn, person_id: &str) -> Result<Vec<String>> {
+    Ok(affiliations::table
+        .filter(affiliations::person_id.eq(person_id))
+        .order(affiliations::id)
+        .select(affiliations::id)
+        .load(conn)?)
 }

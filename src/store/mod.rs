@@ -2,6 +2,7 @@
 //! this boundary; nothing above it sees SQL.
 pub mod affiliations;
 pub mod citations;
+pub mod erasure;
 pub mod fundings;
 pub mod organisations;
 pub mod persons;

@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use super::{parse, refs, ListQuery, Page, Resource};
 use crate::db::{lower, DbConn, MultiBackend};
 use crate::domain::*;
-use crate::error::{FieldError, Result};
+use crate::error::{Error, FieldError, Result};
 use crate::schema::{affiliations, persons};
 
 #[derive(Queryable, Insertable, AsChangeset)]
@@ -106,6 +106,18 @@ impl Resource for Person {
             .select(persons::id)
             .load(conn)?;
         Ok(ids.into_iter().find(|id| Some(id.as_str()) != except_id))
+    }
+
+    fn check_writable(conn: &mut DbConn, id: &str) -> Result<()> {
+        match super::erasure::erased_at(conn, id)? {
+            None => Ok(()),
+            Some(_) => Err(Error::Conflict {
+                message: format!(
+                    "person {id} was erased (GDPR Art. 17): it cannot be changed or restored"
+                ),
+                existing_id: Some(id.to_string()),
+            }),
+        }
     }
 
     super::cites_field!();

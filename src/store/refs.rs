@@ -51,6 +51,24 @@ pub fn organisation_deleted_at(conn: &mut DbConn, id: &str) -> Result<Option<Str
         .flatten())
 }
 
+/// Those of `ids` that name deleted persons.
+pub fn deleted_persons(conn: &mut DbConn, ids: &[String]) -> Result<Vec<String>> {
+    Ok(persons::table
+        .filter(persons::id.eq_any(ids))
+        .filter(persons::deleted_at.is_not_null())
+        .select(persons::id)
+        .load(conn)?)
+}
+
+/// An organisation's name, deleted or not (`None` if unknown).
+pub fn organisation_name(conn: &mut DbConn, id: &str) -> Result<Option<String>> {
+    Ok(organisations::table
+        .find(id)
+        .select(organisations::name)
+        .first::<String>(conn)
+        .optional()?)
+}
+
 /// The deletion stamp of a person (`None` if live or unknown).
 pub fn person_deleted_at(conn: &mut DbConn, id: &str) -> Result<Option<String>> {
     Ok(persons::table

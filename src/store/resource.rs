@@ -105,6 +105,12 @@ pub trait Resource:
         Ok(true)
     }
 
+    /// Why this record may not be changed, deleted or restored at all, if it may not
+    /// (an erased person stays the anonymous placeholder it became).
+    fn check_writable(_conn: &mut DbConn, _id: &str) -> Result<()> {
+        Ok(())
+    }
+
     /// Why this record may not be deleted, if it may not (e.g. a source still cited).
     fn check_delete(_conn: &mut DbConn, _id: &str) -> Result<()> {
         Ok(())

@@ -14,9 +14,11 @@ use crate::db::Db;
 use crate::db::DbConn;
 use crate::domain::*;
 use crate::error::{Error, Result};
+use crate::service::data_subject;
 use crate::service::reads::{self, PersonRead};
 use crate::service::{crud, Caller, ListQuery, Page as ListPage};
 
+mod erasure;
 mod roles;
 pub use roles::{tandems, RoleRow, TandemRow};
 
@@ -59,6 +61,59 @@ pub const LABELS: Labels = &[
         "persons.reads",
         "Zugriffe auf diese Person (neueste zuerst)",
         "Who was shown this person (newest first)",
+    ),
+    ("persons.privacy", "Datenschutz (DSGVO)", "Data protection (GDPR)"),
+    (
+        "persons.export",
+        "Auskunft: alles über diese Person herunterladen (Art. 15)",
+        "Access: download everything about this person (Art. 15)",
+    ),
+    (
+        "persons.erase",
+        "Endgültig löschen (Art. 17)",
+        "Erase for good (Art. 17)",
+    ),
+    (
+        "persons.erased",
+        "Diese Person wurde endgültig gelöscht (DSGVO Art. 17) am",
+        "This person was erased for good (GDPR Art. 17) on",
+    ),
+    ("erase.title", "Person endgültig löschen", "Erase a person for good"),
+    (
+        "erase.explain",
+        "Das Recht auf Löschung (DSGVO Art. 17) wird so umgesetzt:",
+        "The right to erasure (GDPR Art. 17) is carried out like this:",
+    ),
+    (
+        "erase.what_goes",
+        "Name, Notizen und Quellenangaben der Person werden entfernt, ebenso jede frühere Fassung im Änderungsprotokoll und Suchbegriffe mit dem Namen im Zugriffsprotokoll.",
+        "The person's name, notes and citations are removed, as is every earlier version in the change log and any search term with the name in the read log.",
+    ),
+    (
+        "erase.what_stays",
+        "Die Rollen bleiben als „gelöschte Person“ bei den Organisationen, damit deren Angaben stimmen; das Zugriffsprotokoll behält, wer wann zugegriffen hat.",
+        "The roles stay with the organisations as \"erased person\", so their facts remain right; the read log keeps who was shown the person and when.",
+    ),
+    (
+        "erase.final",
+        "Das kann nicht rückgängig gemacht werden; die Person kann nicht wiederhergestellt werden.",
+        "This cannot be undone; the person cannot be restored.",
+    ),
+    (
+        "erase.export_first",
+        "Vorher die Auskunft (Art. 15) herunterladen",
+        "Download the access export (Art. 15) first",
+    ),
+    (
+        "erase.confirm",
+        "Ich habe verstanden, dass die Löschung endgültig ist.",
+        "I understand that the erasure is final.",
+    ),
+    ("erase.button", "Endgültig löschen", "Erase for good"),
+    (
+        "erase.unconfirmed",
+        "Bitte bestätigen Sie, dass die Löschung endgültig ist.",
+        "Please confirm that the erasure is final.",
     ),
 ];
 
@@ -131,6 +186,8 @@ struct ProfileView {
     tandems: Vec<TandemRow>,
     /// Who was shown this person, for admins.
     reads: Vec<PersonRead>,
+    /// When the person was erased (GDPR Art. 17): then nothing can be edited.
+    erased_at: Option<String>,
 }
 
 impl ProfileView {
@@ -234,14 +291,15 @@ fn load_profile(
 async fn profile(chrome: Chrome, db: &State<Db>, id: &str) -> ShownPage {
     require_signed_in(&chrome)?;
     let (caller, key) = (chrome.caller.clone(), id.to_string());
-    let ((record, roles, tandems), reads) = db
+    let ((record, roles, tandems), reads, erased_at) = db
         .run(move |c| {
             let profile = load_profile(c, &caller, &key)?;
             let reads = match caller.require(UserRole::Admin) {
                 Ok(()) => reads::of_person(c, &caller, &key, 20)?,
                 Err(_) => Vec::new(),
             };
-            Ok((profile, reads))
+            let erased_at = data_subject::erased_at(c, &key)?;
+            Ok((profile, reads, erased_at))
         })
         .await
         .map_err(|e| fail(&chrome, e))?;
@@ -252,6 +310,7 @@ async fn profile(chrome: Chrome, db: &State<Db>, id: &str) -> ShownPage {
         roles,
         tandems,
         reads,
+        erased_at,
     };
     render_showing(&view, shown)
 }
@@ -411,5 +470,15 @@ form_routes!(edit_form, update, "/<id>/edit", PersonForm, |id| {
 });
 
 pub fn routes() -> Vec<Route> {
-    routes![list, profile, new_form, create, edit_form, update]
+    routes![
+        list,
+        profile,
+        new_form,
+        create,
+        edit_form,
+        update,
+        erasure::confirm_erase,
+        erasure::erase,
+        erasure::export
+    ]
 }

@@ -5,6 +5,7 @@
 pub mod graph;
 pub mod links;
 pub mod privacy;
+pub mod walk;
 pub mod web;
 
 use diesel::connection::SimpleConnection;

@@ -1,0 +1,150 @@
+//! A walk over every mounted GET route (API, pages, and the CSV downloads the pages link
+//! to), each asked about the privacy fixture: the route list comes from the built
+//! Rocket, so a route added later is walked without a new test.
+use std::collections::BTreeSet;
+
+use rocket::http::{Header, Method, Status};
+
+use super::privacy::{csv_links, Privacy};
+use super::TestApp;
+
+/// One address to ask, and the route pattern it was made from.
+pub struct Target {
+    pub route: String,
+    pub uri: String,
+}
+
+pub struct Answer {
+    pub status: Status,
+    pub html: bool,
+    pub body: String,
+}
+
+/// Static files and the sign-in form show no records; sign-out is not a GET.
+fn skipped(path: &str) -> bool {
+    path.starts_with("/static/") || path.contains("signin") || path.contains("signout")
+}
+
+/// Fills each dynamic segment from the segment before it.
+fn fill(path: &str, fx: &Privacy) -> String {
+    let mut previous = "";
+    let mut out = Vec::new();
+    for segment in path.split('/') {
+        out.push(if segment.starts_with('<') {
+            match previous {
+                "persons" => fx.chair.id.as_str(),
+                "organisations" => fx.verein.as_str(),
+                "affiliations" => fx.chair_at_verein.as_str(),
+                "fundings" => fx.funding.as_str(),
+                "relations" => fx.relation.as_str(),
+                "sources" => fx.source.as_str(),
+                _ => fx.verein.as_str(),
+            }
+        } else {
+            segment
+        });
+        previous = segment;
+    }
+    out.join("/")
+}
+
+/// The parameters the graph and overlaps routes read. Elsewhere `from`/`to` are dates,
+/// so only the path route gets them. `person=` goes to the API only: no page reads it,
+/// and pages echo their address in the language link.
+fn query(path: &str, fx: &Privacy) -> String {
+    if path == "/api/v1/graph/path" {
+        return format!("from={}&to={}", fx.verein, fx.stadt);
+    }
+    let v = &fx.verein;
+    let mut q = format!(
+        "organisation={v}&funder={}&applicant={v}&focus={v}&city=Duisburg",
+        fx.funder
+    );
+    if path.starts_with("/api/") {
+        q.push_str(&format!("&person={}", fx.public.id));
+    }
+    q
+}
+
+/// Every GET route once as it is, and once with the query (routes may read their query
+/// through a request guard, so the route's own pattern does not tell).
+pub fn targets(app: &TestApp, fx: &Privacy) -> Vec<Target> {
+    let mut routes: Vec<String> = app
+        .client
+        .rocket()
+        .routes()
+        .filter(|r| r.method == Method::Get)
+        .map(|r| r.uri.path().to_string())
+        .filter(|path| !skipped(path))
+        .collect();
+    routes.sort();
+    routes.dedup();
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for path in routes {
+        let plain = fill(&path, fx);
+        let uris = [plain.clone(), format!("{plain}?{}", query(&path, fx))];
+        for uri in uris {
+            if seen.insert(uri.clone()) {
+                out.push(Target {
+                    route: path.clone(),
+                    uri,
+                });
+            }
+        }
+    }
+    assert!(
+        out.len() > 40,
+        "the walk found only {} addresses",
+        out.len()
+    );
+    out
+}
+
+/// GET as the client stands (session cookie, if any), with a bearer token for the API.
+pub fn fetch(app: &TestApp, uri: &str, token: Option<&str>) -> Answer {
+    let mut req = app.client.get(uri.to_string());
+    if let (Some(t), true) = (token, uri.starts_with("/api/")) {
+        req.add_header(Header::new("Authorization", format!("Bearer {t}")));
+    }
+    let res = req.dispatch();
+    let status = res.status();
+    let html = res.content_type().is_some_and(|c| c.is_html());
+    let body = res.into_string().unwrap_or_default();
+    Answer { status, html, body }
+}
+
+/// Visits every target and every CSV link on the pages it gets back (each address
+/// once); `visit` asks and checks one address.
+pub fn walk(targets: &[Target], who: &str, mut visit: impl FnMut(&str, &str) -> Answer) -> usize {
+    let mut csv_seen = BTreeSet::new();
+    let mut refused = Vec::new();
+    for t in targets {
+        let answer = visit(&t.route, &t.uri);
+        eprintln!("[{who}] {} {}", answer.status.code, t.uri);
+        // With the fixture's parameters every route must answer: a refusal would let
+        // the walk pass without looking at the answer.
+        if t.uri.contains('?') && (answer.status.code == 422 || answer.status.code >= 500) {
+            refused.push(format!("{} {}", answer.status.code, t.uri));
+        }
+        if !answer.html {
+            continue;
+        }
+        for link in csv_links(&answer.body) {
+            if csv_seen.insert(link.clone()) {
+                let csv = visit(&format!("{} (CSV)", t.route), &link);
+                eprintln!("[{who}] {} {link}", csv.status.code);
+            }
+        }
+    }
+    assert!(refused.is_empty(), "[{who}] refused: {refused:#?}");
+    csv_seen.len()
+}
+
+pub fn routes_walked(targets: &[Target]) {
+    let routes: BTreeSet<&str> = targets.iter().map(|t| t.route.as_str()).collect();
+    eprintln!("routes walked ({}):", routes.len());
+    for r in routes {
+        eprintln!("  GET {r}");
+    }
+}
