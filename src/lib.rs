@@ -4,6 +4,7 @@ pub mod app;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod generate;
 pub mod graph;
 pub mod http;

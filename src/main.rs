@@ -33,6 +33,16 @@ enum Command {
         #[arg(long, default_value_t = 1.0)]
         scale: f64,
     },
+    /// Export a network view as a file: FORMAT is gexf (Gephi) or graphml (networkx,
+    /// igraph); the view takes the network page's parameters as NAME=VALUE, e.g.
+    /// `city=Duisburg as_of=2020 persons=true`.
+    Export {
+        format: String,
+        /// Where to write (default: standard output).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        params: Vec<String>,
+    },
     /// Write a consistent copy of the SQLite database to FILE while the service runs.
     Backup { file: std::path::PathBuf },
     /// Manage users.
@@ -75,6 +85,11 @@ fn main() -> ExitCode {
             let counts = knotenpunkt::generate::generate(conn, scale, true)?;
             Ok(format!("generated at scale {scale}: {counts:?}"))
         }),
+        Command::Export {
+            format,
+            out,
+            params,
+        } => with_db(|conn| export(conn, &format, out.as_deref(), &params)),
         Command::Backup { file } => with_db(|conn| {
             db::backup(conn, &file)?;
             Ok(format!("backup written to {}", file.display()))
@@ -129,6 +144,52 @@ fn with_db(work: impl FnOnce(&mut db::DbConn) -> Result<String>) -> Result<()> {
     db::migrate(&mut conn)?;
     println!("{}", work(&mut conn)?);
     Ok(())
+}
+
+/// Writes a view's export, as the service would for a signed-in user (the command line
+/// runs as the operator, who sees every person; persons appear only with `persons=true`).
+fn export(
+    conn: &mut db::DbConn,
+    format: &str,
+    out: Option<&std::path::Path>,
+    params: &[String],
+) -> Result<String> {
+    use knotenpunkt::graph::query::{self, Params, ViewRequest};
+    use knotenpunkt::graph::Viewer;
+    use std::io::Write;
+    let format = knotenpunkt::export::GraphFormat::named(format)?;
+    let mut pairs = Vec::new();
+    for param in params {
+        let (name, value) = param
+            .split_once('=')
+            .ok_or_else(|| Error::invalid(param.as_str(), "must be NAME=VALUE"))?;
+        pairs.push((name.to_string(), value.to_string()));
+    }
+    let snapshot = knotenpunkt::graph::build_snapshot(knotenpunkt::store::snapshot::load_all(conn)?)?;
+    let request = query::parse::<ViewRequest>(&snapshot, &Params::new(pairs), Viewer::SignedIn)
+        .map_err(Error::from)?;
+    let graph = knotenpunkt::export::graph_of(&snapshot, &request, Viewer::SignedIn);
+    let io_error = |e: std::io::Error| Error::Internal(format!("writing the export: {e}"));
+    match out {
+        Some(path) => {
+            let file = std::fs::File::create(path).map_err(io_error)?;
+            let mut writer = std::io::BufWriter::new(file);
+            format.write(&graph, &mut writer).map_err(io_error)?;
+            writer.flush().map_err(io_error)?;
+            Ok(format!(
+                "{} nodes and {} links written to {}",
+                graph.nodes.len(),
+                graph.edges.len(),
+                path.display()
+            ))
+        }
+        None => {
+            let mut writer = std::io::BufWriter::new(std::io::stdout().lock());
+            format.write(&graph, &mut writer).map_err(io_error)?;
+            writer.flush().map_err(io_error)?;
+            Ok(String::new())
+        }
+    }
 }
 
 fn read_password() -> Result<String> {

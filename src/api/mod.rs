@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`.
 mod caller;
 mod changes;
+mod export;
 mod graph;
 mod person_erasure;
 mod person_reads;
@@ -33,6 +34,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/api/v1/sources", sources::routes())
         .mount("/api/v1/changes", changes::routes())
         .mount("/api/v1", graph::routes())
+        .mount("/api/v1/export", export::routes())
         .register(
             "/api",
             catchers![

@@ -73,6 +73,18 @@ impl<K: Clone + Eq + Hash> Memo<K> {
         }
     }
 
+    /// The answer kept for `key`, if one was computed (never computes one).
+    pub fn get<T: Any + Send + Sync>(&self, key: &K) -> Option<Arc<T>> {
+        let slot = {
+            let m = match self.0.lock() {
+                Ok(m) => m,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            m.by_key.get(key)?.clone()
+        };
+        slot.get()?.clone().downcast::<T>().ok()
+    }
+
     /// The keys kept, newest first.
     pub fn keys(&self) -> Vec<K> {
         let m = match self.0.lock() {

@@ -3,6 +3,7 @@
 //! off the async workers.
 pub mod disclosure;
 pub mod errors;
+pub mod export;
 pub mod graph;
 pub mod params;
 pub mod security;

@@ -38,6 +38,7 @@ fn fill(path: &str, fx: &Privacy) -> String {
                 "fundings" => fx.funding.as_str(),
                 "relations" => fx.relation.as_str(),
                 "sources" => fx.source.as_str(),
+                "export" => "gexf",
                 _ => fx.verein.as_str(),
             }
         } else {

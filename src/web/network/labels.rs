@@ -26,6 +26,8 @@ pub const LABELS: Labels = &[
     ("net.person", "Person", "Person"),
     ("net.download", "Als SVG herunterladen", "Download as SVG"),
     ("net.json", "Als JSON", "As JSON"),
+    ("net.gexf", "Für Gephi (GEXF)", "For Gephi (GEXF)"),
+    ("net.graphml", "Für networkx/igraph (GraphML)", "For networkx/igraph (GraphML)"),
     ("net.png", "Als PNG", "As PNG"),
     ("net.legend", "Legende", "Legend"),
     ("net.table", "Als Tabelle", "As a table"),

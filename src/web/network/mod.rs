@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use askama::Template;
+use rocket::futures::stream::Stream;
 use rocket::http::Header;
 use rocket::response::content::RawHtml;
 use rocket::serde::json::Json;
@@ -18,6 +19,8 @@ use crate::db::Db;
 use crate::domain::OrgKind;
 use crate::graph::query::{Answer, Params, Problem, Problems, ViewRequest};
 use crate::graph::{GraphState, Viewer};
+use crate::export::GraphFormat;
+use crate::http::export::{graph_download, graph_export, Download};
 use crate::http::graph::NetworkAnswer;
 use crate::http::Shown;
 use crate::picture::{style, svg, DrawnAs, Limits, Picture, LAYOUT_MAX_NODES};
@@ -407,6 +410,39 @@ async fn png_file(
     Ok(Shown::new(file, persons))
 }
 
+/// The view as a file for Gephi (`/network.gexf`) or networkx and igraph
+/// (`/network.graphml`), for the page's own visitor, streamed.
+async fn graph_file(
+    chrome: &Chrome,
+    g: &State<Arc<GraphState>>,
+    p: Params,
+    format: GraphFormat,
+) -> Result<Shown<Download<impl Stream<Item = Vec<u8>>>>, HtmlError> {
+    let a = graph_export(g, p, Viewer::of(&chrome.caller))
+        .await
+        .map_err(|e| fail(chrome, e))?
+        .map_err(|problems| fail(chrome, problems.into()))?;
+    Ok(Shown::new(graph_download(format, a.body), a.persons))
+}
+
+#[get("/network.gexf")]
+async fn gexf_file(
+    chrome: Chrome,
+    g: &State<Arc<GraphState>>,
+    p: Params,
+) -> Result<Shown<Download<impl Stream<Item = Vec<u8>>>>, HtmlError> {
+    graph_file(&chrome, g, p, GraphFormat::Gexf).await
+}
+
+#[get("/network.graphml")]
+async fn graphml_file(
+    chrome: Chrome,
+    g: &State<Arc<GraphState>>,
+    p: Params,
+) -> Result<Shown<Download<impl Stream<Item = Vec<u8>>>>, HtmlError> {
+    graph_file(&chrome, g, p, GraphFormat::Graphml).await
+}
+
 /// The picture as JSON for the page's canvas: the body of `/api/v1/network` for the
 /// page's own visitor (the session cookie, which the API does not read, decides what a
 /// signed-in visitor sees, as for the SVG and PNG).
@@ -422,5 +458,5 @@ async fn json_file(
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![page, svg_file, png_file, json_file]
+    routes![page, svg_file, png_file, json_file, gexf_file, graphml_file]
 }

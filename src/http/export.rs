@@ -1,0 +1,123 @@
+//! Streams an export to the client while it is written: the writer runs off the async
+//! workers and hands over chunks of 64 KiB through a channel of a few chunks, so memory
+//! stays flat however large the export; a client that goes away stops the writer.
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use rocket::futures::stream::{self, Stream};
+use rocket::http::{ContentType, Header};
+use rocket::response::stream::ByteStream;
+use rocket::tokio::sync::mpsc;
+use rocket::Responder;
+
+use crate::error::{Error, Result};
+use crate::export::{self, ExportGraph, GraphFormat};
+use crate::graph::query::{self, Answer, Params, Problems, ViewRequest};
+use crate::graph::{GraphState, Viewer};
+
+const CHUNK: usize = 64 * 1024;
+/// Chunks in flight: at most this many (plus one being written) are held at once.
+const IN_FLIGHT: usize = 4;
+
+/// A `Write` that sends full chunks down a channel, blocking while the client is behind.
+struct ChannelWriter {
+    tx: mpsc::Sender<Vec<u8>>,
+    buf: Vec<u8>,
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK));
+        self.tx
+            .blocking_send(chunk)
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
+    }
+}
+
+/// Runs `write` on a blocking thread and streams what it writes.
+pub fn streamed(
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()> + Send + 'static,
+) -> ByteStream<impl Stream<Item = Vec<u8>>> {
+    let (tx, rx) = mpsc::channel::<Vec<u8>>(IN_FLIGHT);
+    rocket::tokio::task::spawn_blocking(move || {
+        let mut out = ChannelWriter {
+            tx,
+            buf: Vec::with_capacity(CHUNK),
+        };
+        // A failed write means the client left; the answer has begun, so there is
+        // nobody to tell.
+        let _ = write(&mut out).and_then(|_| out.flush());
+    });
+    ByteStream(stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
+    }))
+}
+
+/// A download: the streamed body with its type and file name.
+#[derive(Responder)]
+pub struct Download<S: Stream<Item = Vec<u8>> + Send + 'static> {
+    body: ByteStream<S>,
+    content_type: ContentType,
+    disposition: Header<'static>,
+}
+
+impl<S: Stream<Item = Vec<u8>> + Send + 'static> Download<S> {
+    /// `filename` must be plain ASCII without quotes (made from fixed names).
+    pub fn new(body: ByteStream<S>, content_type: ContentType, filename: &str) -> Self {
+        Download {
+            body,
+            content_type,
+            disposition: Header::new(
+                "Content-Disposition",
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        }
+    }
+}
+
+/// Reads a view from the network page's parameters and collects its export, off the
+/// async workers; bad parameters come back as `Problems`.
+pub async fn graph_export(
+    graph: &Arc<GraphState>,
+    params: Params,
+    viewer: Viewer,
+) -> Result<Result<Answer<ExportGraph>, Problems>> {
+    let s = graph.current();
+    rocket::tokio::task::spawn_blocking(move || {
+        let request = query::parse::<ViewRequest>(&s, &params, viewer)?;
+        let graph = export::graph_of(&s, &request, viewer);
+        let persons = graph.persons.clone();
+        Ok(Answer {
+            body: graph,
+            persons,
+        })
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("export task failed: {e}")))
+}
+
+/// The export of a view as a streamed file named `network.<format>`.
+pub fn graph_download(
+    format: GraphFormat,
+    graph: ExportGraph,
+) -> Download<impl Stream<Item = Vec<u8>>> {
+    let (top, sub) = format.media_type();
+    let content_type = ContentType::new(top, sub).with_params(("charset", "utf-8"));
+    let filename = format!("network.{}", format.extension());
+    Download::new(
+        streamed(move |out| format.write(&graph, out)),
+        content_type,
+        &filename,
+    )
+}
