@@ -2,6 +2,7 @@
 mod caller;
 mod changes;
 mod graph;
+pub mod openapi;
 mod person_reads;
 pub mod resources;
 pub mod respond;
@@ -31,6 +32,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/api/v1/sources", sources::routes())
         .mount("/api/v1/changes", changes::routes())
         .mount("/api/v1", graph::routes())
+        .mount("/api/v1", openapi::routes())
         .register(
             "/api",
             catchers![

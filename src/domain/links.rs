@@ -7,7 +7,7 @@ use super::partial_date::check_interval;
 use super::*;
 use crate::error::FieldError;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Affiliation {
     pub person_id: String,
@@ -46,7 +46,7 @@ impl Affiliation {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Funding {
     pub funder_id: String,
@@ -136,7 +136,7 @@ impl Funding {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Relation {
     pub source_id: String,

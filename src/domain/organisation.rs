@@ -6,7 +6,7 @@ use super::*;
 use crate::error::FieldError;
 
 /// An organisation of any kind, with the migrant-organisation typology of study 4.3.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Organisation {
     #[validate(length(min = 1, max = 300, message = "must be 1 to 300 characters"))]

@@ -5,7 +5,7 @@ use super::{clean, Citation, Visibility};
 
 /// A person. Deliberately without ethnicity, religion, nationality, gender, birth date
 /// or address: unknown fields are rejected, so such data cannot be stored by mistake.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]

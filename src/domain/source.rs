@@ -4,7 +4,7 @@ use validator::Validate;
 use super::{clean, PartialDate};
 
 /// A source that records cite: a study, a register extract, a web page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     #[validate(length(min = 1, max = 500, message = "must be 1 to 500 characters"))]
@@ -22,7 +22,7 @@ impl Source {
 }
 
 /// A citation of a source by a record, e.g. `{source_id, locator: "4.3.2, I4.31"}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Citation {
     pub source_id: String,
