@@ -52,12 +52,7 @@ fn document_matches_the_mounted_routes(app: &TestApp) {
         .rocket()
         .routes()
         .filter(|r| r.uri.path().starts_with("/api/v1"))
-        .map(|r| {
-            (
-                r.method.as_str().to_lowercase(),
-                openapi_path(r.uri.path()),
-            )
-        })
+        .map(|r| (r.method.as_str().to_lowercase(), openapi_path(r.uri.path())))
         .collect();
     let documented: BTreeSet<(String, String)> = operations(&doc)
         .into_iter()
@@ -83,13 +78,19 @@ fn every_operation_names_its_errors_and_security(app: &TestApp) {
     assert_eq!(schemes["scheme"], "bearer");
     let envelope = &doc["components"]["schemas"]["ErrorBody"];
     assert!(envelope["properties"]["errors"].is_object(), "{envelope}");
-    assert!(envelope["properties"]["existing_id"].is_object(), "{envelope}");
+    assert!(
+        envelope["properties"]["existing_id"].is_object(),
+        "{envelope}"
+    );
     let schemas = doc["components"]["schemas"].as_object().expect("schemas");
 
     let mut ids = BTreeSet::new();
     for (method, path, op) in operations(&doc) {
         let at = format!("{method} {path}");
-        assert!(ids.insert(op["operationId"].to_string()), "{at}: operationId twice");
+        assert!(
+            ids.insert(op["operationId"].to_string()),
+            "{at}: operationId twice"
+        );
         let responses = op["responses"].as_object().expect("responses");
         let success = responses.keys().filter(|k| k.starts_with('2')).count();
         assert_eq!(success, 1, "{at}: one success answer");
@@ -117,7 +118,11 @@ fn every_operation_names_its_errors_and_security(app: &TestApp) {
         }
         if method != "get" {
             assert!(responses.contains_key("403"), "{at}: writes need a role");
-            assert_eq!(op["security"], serde_json::json!([{ "bearer": [] }]), "{at}");
+            assert_eq!(
+                op["security"],
+                serde_json::json!([{ "bearer": [] }]),
+                "{at}"
+            );
         }
     }
     // Every reference resolves.
@@ -128,7 +133,14 @@ fn every_operation_names_its_errors_and_security(app: &TestApp) {
     }
     // A record answers with its id and timestamps beside the data it was given.
     let record = &schemas["OrganisationRecord"];
-    for field in ["id", "name", "kind", "created_at", "deleted_at", "citations"] {
+    for field in [
+        "id",
+        "name",
+        "kind",
+        "created_at",
+        "deleted_at",
+        "citations",
+    ] {
         assert!(record["properties"][field].is_object(), "{field}: {record}");
     }
 }

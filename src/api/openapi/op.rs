@@ -152,7 +152,10 @@ impl Op {
         let schema = self.schemas.add::<T>();
         self.builder = self.builder.request_body(Some(
             RequestBodyBuilder::new()
-                .content("application/json", ContentBuilder::new().schema(Some(schema)).build())
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(schema)).build(),
+                )
                 .required(Some(Required::True))
                 .build(),
         ));
@@ -185,7 +188,14 @@ impl Op {
     }
 
     /// The operation with its answers, error answers and security requirement.
-    pub fn finish(mut self) -> (String, HttpMethod, utoipa::openapi::path::Operation, Schemas) {
+    pub fn finish(
+        mut self,
+    ) -> (
+        String,
+        HttpMethod,
+        utoipa::openapi::path::Operation,
+        Schemas,
+    ) {
         let mut builder = self.builder;
         for (status, schema, text) in self.answers {
             let mut response = ResponseBuilder::new().description(text);
@@ -237,7 +247,10 @@ fn error_text(status: u16) -> &'static str {
 
 /// `{"type": "string"}`.
 pub fn string() -> Schema {
-    ObjectBuilder::new().schema_type(Type::String).build().into()
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .build()
+        .into()
 }
 
 /// A whole number from `min` to `max`.

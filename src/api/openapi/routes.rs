@@ -26,8 +26,14 @@ pub fn all() -> Vec<Op> {
         "affiliations",
         "Roles of persons in organisations; anonymous callers see those of public persons only.",
     ));
-    ops.extend(resource::<Funding>("fundings", "Fundings are public to read."));
-    ops.extend(resource::<Relation>("relations", "Relations are public to read."));
+    ops.extend(resource::<Funding>(
+        "fundings",
+        "Fundings are public to read.",
+    ));
+    ops.extend(resource::<Relation>(
+        "relations",
+        "Relations are public to read.",
+    ));
     ops.extend(resource::<Source>("sources", "Sources are public to read."));
     ops.push(
         Op::get("/api/v1/changes", "The audit log, newest first")
@@ -84,16 +90,22 @@ fn resource<T: ToSchema>(name: &str, reads: &str) -> Vec<Op> {
             .body::<T>()
             .errors(&[409])
             .answer(200, record.clone(), "The record as stored"),
-        Op::delete(&one, "Delete a record (soft; links of an organisation or person go with it)")
-            .access(Access::Editor)
-            .record_id()
-            .errors(&[409, 422])
-            .empty(204, "Deleted"),
-        Op::post(&restore, "Restore a deleted record with the links deleted with it")
-            .access(Access::Editor)
-            .record_id()
-            .errors(&[409, 422])
-            .answer(200, record, "The record, live again"),
+        Op::delete(
+            &one,
+            "Delete a record (soft; links of an organisation or person go with it)",
+        )
+        .access(Access::Editor)
+        .record_id()
+        .errors(&[409, 422])
+        .empty(204, "Deleted"),
+        Op::post(
+            &restore,
+            "Restore a deleted record with the links deleted with it",
+        )
+        .access(Access::Editor)
+        .record_id()
+        .errors(&[409, 422])
+        .answer(200, record, "The record, live again"),
     ];
     ops.into_iter().map(|op| op.tag(name)).collect()
 }
@@ -108,8 +120,16 @@ impl Op {
     /// `as_of`, or the window `from`–`to` (partial dates; `14.05.2019` works too).
     fn time(self) -> Op {
         self.query("as_of", string(), "Only what holds on this date")
-            .query("from", string(), "Only what holds from this date (with `to`)")
-            .query("to", string(), "Only what holds until this date (with `from`)")
+            .query(
+                "from",
+                string(),
+                "Only what holds from this date (with `to`)",
+            )
+            .query(
+                "to",
+                string(),
+                "Only what holds until this date (with `from`)",
+            )
     }
 
     /// `kinds`: the kinds of link the answer follows.
@@ -152,28 +172,48 @@ fn graph() -> Vec<Op> {
             .query("concurrent", flag(), "Only roles held at the same time")
             .time()
             .graph::<query::StaffAnswer>(),
-        g("/overlaps/staff/pairs", "All organisation pairs by shared persons")
-            .query("concurrent", flag(), "Only roles held at the same time")
-            .query("limit", integer(0, 10_000), "At most this many (default 20)")
-            .time()
-            .graph_list::<overlaps::StaffPair>(),
-        g("/tandem", "Persons in a self-organisation while employed by the city, state or welfare")
-            .organisation("organisation", false)
-            .query("city", string(), "Only this city")
-            .time()
-            .graph::<overlaps::TandemAnswer>(),
-        g("/overlaps/funding", "One organisation's funders, shares and co-funded organisations")
-            .organisation("organisation", true)
-            .time()
-            .graph::<funding::FundingOverlap>(),
+        g(
+            "/overlaps/staff/pairs",
+            "All organisation pairs by shared persons",
+        )
+        .query("concurrent", flag(), "Only roles held at the same time")
+        .query(
+            "limit",
+            integer(0, 10_000),
+            "At most this many (default 20)",
+        )
+        .time()
+        .graph_list::<overlaps::StaffPair>(),
+        g(
+            "/tandem",
+            "Persons in a self-organisation while employed by the city, state or welfare",
+        )
+        .organisation("organisation", false)
+        .query("city", string(), "Only this city")
+        .time()
+        .graph::<overlaps::TandemAnswer>(),
+        g(
+            "/overlaps/funding",
+            "One organisation's funders, shares and co-funded organisations",
+        )
+        .organisation("organisation", true)
+        .time()
+        .graph::<funding::FundingOverlap>(),
         g("/funding/ending", "Project funding that ends soon")
-            .query("within_days", integer(0, 36_500), "Ends within this many days (default 90)")
+            .query(
+                "within_days",
+                integer(0, 36_500),
+                "Ends within this many days (default 90)",
+            )
             .time()
             .graph_list::<funding::EndingFunding>(),
-        g("/funding/impact", "What each recipient loses if a funder stops")
-            .organisation("funder", true)
-            .time()
-            .graph_list::<funding::Loss>(),
+        g(
+            "/funding/impact",
+            "What each recipient loses if a funder stops",
+        )
+        .organisation("funder", true)
+        .time()
+        .graph_list::<funding::Loss>(),
         g("/dependencies/cycles", "Mutual dependencies")
             .time()
             .graph_list::<dependencies::Cycle>(),
@@ -188,40 +228,76 @@ fn graph() -> Vec<Op> {
             .errors(&[422])
             .graph::<query::Dependents>(),
         g("/graph", "The network, or the network around a focus")
-            .query("focus", string(), "An organisation (id or name), or a person's id for signed-in callers")
+            .query(
+                "focus",
+                string(),
+                "An organisation (id or name), or a person's id for signed-in callers",
+            )
             .query("depth", integer(0, 2), "Steps from the focus (default 1)")
             .errors(&[404])
             .kinds()
             .time()
             .graph::<network::GraphJson>(),
         g("/graph/path", "A shortest path between two nodes")
-            .query("from", string(), "An organisation (id or name), or a person's id for signed-in callers; required")
-            .query("to", string(), "An organisation (id or name), or a person's id for signed-in callers; required")
+            .query(
+                "from",
+                string(),
+                "An organisation (id or name), or a person's id for signed-in callers; required",
+            )
+            .query(
+                "to",
+                string(),
+                "An organisation (id or name), or a person's id for signed-in callers; required",
+            )
             .query("as_of", string(), "Only links that hold on this date")
             .errors(&[404])
             .kinds()
             .graph::<network::GraphJson>(),
-        g("/graph/components", "Connected parts of the network, largest first")
-            .query("limit", integer(0, 100_000), "At most this many (default 100)")
-            .kinds()
-            .time()
-            .graph_list::<network::Component>(),
-        g("/graph/centrality", "Degree or betweenness ranking (organisations only for anonymous callers)")
-            .query("measure", words(&["degree", "betweenness"]), "What to rank by")
-            .query("focus", string(), "Rank around this node (id or name)")
-            .query("depth", integer(0, 3), "Steps from the focus (default 2)")
-            .query("limit", integer(0, query::MAX_RANKED as i64), "At most this many (default 20)")
-            .errors(&[404])
-            .kinds()
-            .time()
-            .graph::<centrality::Centrality>(),
-        network_view(g("/network", "A picture's view laid out: nodes with x, y and size, links, how it is drawn"))
-            .graph::<crate::http::graph::NetworkAnswer>(),
-        g("/conflicts", "Persons active at a funder and an applicant at the same time")
-            .organisation("funder", true)
-            .organisation("applicant", true)
-            .time()
-            .graph::<funding::Conflicts>(),
+        g(
+            "/graph/components",
+            "Connected parts of the network, largest first",
+        )
+        .query(
+            "limit",
+            integer(0, 100_000),
+            "At most this many (default 100)",
+        )
+        .kinds()
+        .time()
+        .graph_list::<network::Component>(),
+        g(
+            "/graph/centrality",
+            "Degree or betweenness ranking (organisations only for anonymous callers)",
+        )
+        .query(
+            "measure",
+            words(&["degree", "betweenness"]),
+            "What to rank by",
+        )
+        .query("focus", string(), "Rank around this node (id or name)")
+        .query("depth", integer(0, 3), "Steps from the focus (default 2)")
+        .query(
+            "limit",
+            integer(0, query::MAX_RANKED as i64),
+            "At most this many (default 20)",
+        )
+        .errors(&[404])
+        .kinds()
+        .time()
+        .graph::<centrality::Centrality>(),
+        network_view(g(
+            "/network",
+            "A picture's view laid out: nodes with x, y and size, links, how it is drawn",
+        ))
+        .graph::<crate::http::graph::NetworkAnswer>(),
+        g(
+            "/conflicts",
+            "Persons active at a funder and an applicant at the same time",
+        )
+        .organisation("funder", true)
+        .organisation("applicant", true)
+        .time()
+        .graph::<funding::Conflicts>(),
     ]
 }
 
@@ -232,16 +308,36 @@ fn network_view(op: Op) -> Op {
         .query("city", string(), "Organisations in this city")
         .organisation("umbrella", false)
         .organisation("funder", false)
-        .query("focus", string(), "The network around this node (id or name)")
+        .query(
+            "focus",
+            string(),
+            "The network around this node (id or name)",
+        )
         .query("depth", integer(0, 3), "Steps from the focus (default 1)")
         .time()
-        .query("size", words(&["degree", "funding", "betweenness"]), "What the node size shows")
-        .query("persons", words(&["true", "false"]), "Persons as nodes (signed-in callers only)")
-        .query("highlight", string(), "Marks, comma-separated: tandem, cycles")
+        .query(
+            "size",
+            words(&["degree", "funding", "betweenness"]),
+            "What the node size shows",
+        )
+        .query(
+            "persons",
+            words(&["true", "false"]),
+            "Persons as nodes (signed-in callers only)",
+        )
+        .query(
+            "highlight",
+            string(),
+            "Marks, comma-separated: tandem, cycles",
+        )
         .organisation("path_from", false)
         .organisation("path_to", false)
         .organisation("stops", false)
-        .query("layout", words(&["force", "layered"]), "ForceAtlas2 or layers of dependencies")
+        .query(
+            "layout",
+            words(&["force", "layered"]),
+            "ForceAtlas2 or layers of dependencies",
+        )
 }
 
 /// Any JSON object.
