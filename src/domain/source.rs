@@ -8,8 +8,10 @@ use super::{clean, PartialDate};
 #[serde(deny_unknown_fields)]
 pub struct Source {
     #[validate(length(min = 1, max = 500, message = "must be 1 to 500 characters"))]
+    #[schema(min_length = 1, max_length = 500)]
     pub title: String,
     #[validate(custom(function = "super::web_url"))]
+    #[schema(pattern = r"^https?://[A-Za-z0-9.-]+(/[^\s]*)?$")]
     pub url: Option<String>,
     pub accessed_on: Option<PartialDate>,
 }
@@ -27,5 +29,6 @@ impl Source {
 pub struct Citation {
     pub source_id: String,
     #[validate(length(min = 1, max = 300, message = "must be 1 to 300 characters"))]
+    #[schema(min_length = 1, max_length = 300)]
     pub locator: String,
 }
