@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// One problem with one input field, shown to the user beside that field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -16,6 +16,15 @@ impl FieldError {
             message: message.into(),
         }
     }
+}
+
+/// The one error body of the API: `{"errors": [{field, message}]}`, and on a 409 for a
+/// duplicate the id of the record it would duplicate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub errors: Vec<FieldError>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing_id: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

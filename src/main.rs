@@ -165,7 +165,8 @@ fn export(
             .ok_or_else(|| Error::invalid(param.as_str(), "must be NAME=VALUE"))?;
         pairs.push((name.to_string(), value.to_string()));
     }
-    let snapshot = knotenpunkt::graph::build_snapshot(knotenpunkt::store::snapshot::load_all(conn)?)?;
+    let snapshot =
+        knotenpunkt::graph::build_snapshot(knotenpunkt::store::snapshot::load_all(conn)?)?;
     let request = query::parse::<ViewRequest>(&snapshot, &Params::new(pairs), Viewer::SignedIn)
         .map_err(Error::from)?;
     let graph = knotenpunkt::export::graph_of(&snapshot, &request, Viewer::SignedIn);

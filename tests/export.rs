@@ -28,14 +28,22 @@ fn text(app: &TestApp, path: &str, token: Option<&str>) -> String {
     }
 }
 
-fn elements<'a>(doc: &'a roxmltree::Document, ns: &str, name: &str) -> Vec<roxmltree::Node<'a, 'a>> {
+fn elements<'a>(
+    doc: &'a roxmltree::Document,
+    ns: &str,
+    name: &str,
+) -> Vec<roxmltree::Node<'a, 'a>> {
     doc.descendants()
         .filter(|n| n.tag_name().name() == name && n.tag_name().namespace() == Some(ns))
         .collect()
 }
 
 /// The node ids and (source, target) pairs of the view as `/api/v1/network` gives it.
-fn view_of(app: &TestApp, query: &str, token: Option<&str>) -> (BTreeSet<String>, Vec<(String, String)>) {
+fn view_of(
+    app: &TestApp,
+    query: &str,
+    token: Option<&str>,
+) -> (BTreeSet<String>, Vec<(String, String)>) {
     let v = app.ok(&format!("/api/v1/network?{query}"), token);
     let nodes = v["nodes"].as_array().unwrap();
     let id_of = |key: &str| {
@@ -45,12 +53,20 @@ fn view_of(app: &TestApp, query: &str, token: Option<&str>) -> (BTreeSet<String>
             .map(|n| n["id"].as_str().unwrap().to_string())
             .unwrap()
     };
-    let ids = nodes.iter().map(|n| n["id"].as_str().unwrap().to_string()).collect();
+    let ids = nodes
+        .iter()
+        .map(|n| n["id"].as_str().unwrap().to_string())
+        .collect();
     let mut pairs: Vec<(String, String)> = v["edges"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (id_of(e["source"].as_str().unwrap()), id_of(e["target"].as_str().unwrap())))
+        .map(|e| {
+            (
+                id_of(e["source"].as_str().unwrap()),
+                id_of(e["target"].as_str().unwrap()),
+            )
+        })
         .collect();
     pairs.sort();
     (ids, pairs)
@@ -78,12 +94,21 @@ fn exports_hold_the_views_nodes_and_links(app: &TestApp) {
         assert_eq!(nodes, ids, "{query}: GEXF nodes");
         let mut edges: Vec<(String, String)> = elements(&doc, GEXF, "edge")
             .iter()
-            .map(|e| (e.attribute("source").unwrap().into(), e.attribute("target").unwrap().into()))
+            .map(|e| {
+                (
+                    e.attribute("source").unwrap().into(),
+                    e.attribute("target").unwrap().into(),
+                )
+            })
             .collect();
         edges.sort();
         assert_eq!(edges, pairs, "{query}: GEXF links");
 
-        let graphml = text(app, &format!("/api/v1/export/graphml?{query}"), Some(&token));
+        let graphml = text(
+            app,
+            &format!("/api/v1/export/graphml?{query}"),
+            Some(&token),
+        );
         let doc = roxmltree::Document::parse(&graphml).expect("well-formed GraphML");
         let nodes: BTreeSet<String> = elements(&doc, GRAPHML, "node")
             .iter()
@@ -135,7 +160,10 @@ fn periods_follow_the_partial_dates(app: &TestApp) {
         .collect();
     assert_eq!(
         spells,
-        [(Some("2019-05-01"), Some("2020-12-31")), (Some("2022-01-01"), None)]
+        [
+            (Some("2019-05-01"), Some("2020-12-31")),
+            (Some("2022-01-01"), None)
+        ]
     );
     // As of 2021 neither cooperation runs: the view has no link, nor has the file.
     let gexf = text(app, "/api/v1/export/gexf?city=Hagen&as_of=2021", None);
@@ -145,7 +173,12 @@ fn periods_follow_the_partial_dates(app: &TestApp) {
     let doc = roxmltree::Document::parse(&graphml).unwrap();
     let data: Vec<(String, String)> = elements(&doc, GRAPHML, "data")
         .iter()
-        .map(|d| (d.attribute("key").unwrap().into(), d.text().unwrap_or_default().into()))
+        .map(|d| {
+            (
+                d.attribute("key").unwrap().into(),
+                d.text().unwrap_or_default().into(),
+            )
+        })
         .collect();
     for expected in [
         ("n_founded", "2019-01-01"),
@@ -169,7 +202,11 @@ fn exports_keep_persons_private_and_log_reads(app: &TestApp) {
         let path = format!("/api/v1/export/{format}?persons=true&focus={}", fx.verein);
         let body = text(app, &path, None);
         for p in fx.restricted() {
-            assert!(!body.contains(p.name) && !body.contains(&p.id), "{format}: {}", p.name);
+            assert!(
+                !body.contains(p.name) && !body.contains(&p.id),
+                "{format}: {}",
+                p.name
+            );
         }
     }
     let viewer = app.token(UserRole::Viewer);
@@ -182,9 +219,15 @@ fn exports_keep_persons_private_and_log_reads(app: &TestApp) {
         .map(|p| p.id.as_str())
         .collect();
     shown.sort();
-    assert!(shown.len() >= 2, "the view with persons shows them: {shown:?}");
+    assert!(
+        shown.len() >= 2,
+        "the view with persons shows them: {shown:?}"
+    );
     let mut logged: Vec<String> = app
-        .ok(&format!("/api/v1/persons/{}/reads", fx.chair.id), Some(&app.token(UserRole::Admin)))
+        .ok(
+            &format!("/api/v1/persons/{}/reads", fx.chair.id),
+            Some(&app.token(UserRole::Admin)),
+        )
         .as_array()
         .unwrap()
         .iter()
@@ -224,7 +267,10 @@ fn the_network_page_offers_the_files(app: &TestApp) {
             .dispatch();
         assert_eq!(res.status(), Status::Ok);
         let disposition = res.headers().get_one("Content-Disposition").unwrap();
-        assert_eq!(disposition, format!("attachment; filename=\"network.{format}\""));
+        assert_eq!(
+            disposition,
+            format!("attachment; filename=\"network.{format}\"")
+        );
         let body = res.into_string().unwrap();
         let doc = roxmltree::Document::parse(&body).unwrap();
         if format == "gexf" {

@@ -3,6 +3,7 @@ mod caller;
 mod changes;
 mod export;
 mod graph;
+pub mod openapi;
 mod person_erasure;
 mod person_reads;
 pub mod resources;
@@ -35,6 +36,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/api/v1/changes", changes::routes())
         .mount("/api/v1", graph::routes())
         .mount("/api/v1/export", export::routes())
+        .mount("/api/v1", openapi::routes())
         .register(
             "/api",
             catchers![

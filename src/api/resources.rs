@@ -4,19 +4,33 @@ use rocket::form::FromForm;
 use crate::error::{Error, FieldError};
 use crate::service::ListQuery;
 
-/// Query parameters of list routes, parsed by hand so that bad numbers get a field error.
-#[derive(Debug, Default, FromForm)]
+/// Query parameters of list routes, parsed by hand so that bad numbers get a field error
+/// (the OpenAPI document shows the values that are accepted).
+#[derive(Debug, Default, FromForm, utoipa::IntoParams)]
 pub struct ListParams {
+    /// Name, short name or title contains this (any case).
     pub q: Option<String>,
+    /// Organisations: their kind; affiliations: the role; fundings: the status;
+    /// relations: the relation kind.
     pub kind: Option<String>,
+    /// Organisations in this city.
     pub city: Option<String>,
+    /// Links of this organisation (id); persons with a role in it.
     pub organisation: Option<String>,
+    /// Roles of this person (id).
     pub person: Option<String>,
+    /// Organisations that are members of this umbrella association (id).
     pub umbrella: Option<String>,
+    /// Organisations: `active` or `dissolved`.
     pub status: Option<String>,
+    /// At most this many (default 50).
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 500)]
     pub limit: Option<String>,
+    /// Skip this many.
+    #[param(value_type = Option<i64>, minimum = 0)]
     pub offset: Option<String>,
-    /// `true` lists deleted records (to restore them) instead of live ones.
+    /// `true` lists deleted records (to restore them) instead of live ones (editors).
+    #[param(value_type = Option<bool>)]
     pub deleted: Option<String>,
 }
 

@@ -4,7 +4,7 @@ use rocket::response::{self, Responder};
 use rocket::serde::json::{json, Value};
 use rocket::{Request, Response};
 
-use crate::error::{Error, FieldError};
+use crate::error::{Error, ErrorBody, FieldError};
 pub use crate::service::input::decode;
 
 impl Error {
@@ -23,15 +23,14 @@ impl Error {
     }
 
     pub fn to_json(&self) -> Value {
-        let mut body = json!({ "errors": self.field_errors() });
-        if let Error::Conflict {
-            existing_id: Some(id),
-            ..
-        } = self
-        {
-            body["existing_id"] = json!(id);
-        }
-        body
+        let existing_id = match self {
+            Error::Conflict { existing_id, .. } => existing_id.clone(),
+            _ => None,
+        };
+        json!(ErrorBody {
+            errors: self.field_errors(),
+            existing_id,
+        })
     }
 }
 
@@ -40,7 +39,11 @@ impl<'r> Responder<'r, 'static> for Error {
         let body = if self.status() >= 500 {
             let request = format!("{} {}", req.method(), req.uri());
             let message = crate::http::errors::public_message(&self, &request);
-            json!({ "errors": [FieldError::new("server", message)] }).to_string()
+            json!(ErrorBody {
+                errors: vec![FieldError::new("server", message)],
+                existing_id: None,
+            })
+            .to_string()
         } else {
             self.to_json().to_string()
         };

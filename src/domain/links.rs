@@ -7,13 +7,14 @@ use super::partial_date::check_interval;
 use super::*;
 use crate::error::FieldError;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Affiliation {
     pub person_id: String,
     pub organisation_id: String,
     pub role: Role,
     #[validate(length(max = 200, message = "must be at most 200 characters"))]
+    #[schema(max_length = 200)]
     pub title: Option<String>,
     pub start: Option<PartialDate>,
     pub end: Option<PartialDate>,
@@ -46,14 +47,16 @@ impl Affiliation {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Funding {
     pub funder_id: String,
     pub recipient_id: String,
     #[validate(length(max = 300, message = "must be at most 300 characters"))]
+    #[schema(max_length = 300)]
     pub programme: Option<String>,
     #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
+    #[schema(max_length = 2000)]
     pub purpose: Option<String>,
     /// Lower bound of the amount in cents; at most a trillion euros, so that sums of many
     /// grants stay far inside 64 bits.
@@ -62,6 +65,7 @@ pub struct Funding {
         max = 100_000_000_000_000_i64,
         message = "must be from 0 to a trillion euros (in cents)"
     ))]
+    #[schema(minimum = 0, maximum = 100_000_000_000_000_i64)]
     pub amount_min: Option<i64>,
     /// Upper bound of the amount in cents (equal to the lower bound when exact).
     #[validate(range(
@@ -69,9 +73,11 @@ pub struct Funding {
         max = 100_000_000_000_000_i64,
         message = "must be from 0 to a trillion euros (in cents)"
     ))]
+    #[schema(minimum = 0, maximum = 100_000_000_000_000_i64)]
     pub amount_max: Option<i64>,
     #[serde(default = "euro")]
     #[validate(custom(function = "currency_code"))]
+    #[schema(pattern = "^[A-Z]{3}$")]
     pub currency: String,
     pub start: Option<PartialDate>,
     pub end: Option<PartialDate>,
@@ -136,7 +142,7 @@ impl Funding {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Relation {
     pub source_id: String,
@@ -146,8 +152,10 @@ pub struct Relation {
     pub end: Option<PartialDate>,
     /// For migration links: about how many people or families.
     #[validate(range(min = 0, message = "must not be negative"))]
+    #[schema(minimum = 0)]
     pub approx_size: Option<i32>,
     #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
     #[serde(default)]
     #[validate(nested)]

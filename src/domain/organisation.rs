@@ -6,37 +6,49 @@ use super::*;
 use crate::error::FieldError;
 
 /// An organisation of any kind, with the migrant-organisation typology of study 4.3.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Organisation {
     #[validate(length(min = 1, max = 300, message = "must be 1 to 300 characters"))]
+    #[schema(min_length = 1, max_length = 300)]
     pub name: String,
     #[validate(length(max = 100, message = "must be at most 100 characters"))]
+    #[schema(max_length = 100)]
     pub short_name: Option<String>,
     pub kind: OrgKind,
     pub legal_form: Option<LegalForm>,
     pub parent_id: Option<String>,
     #[validate(length(max = 200, message = "must be at most 200 characters"))]
+    #[schema(max_length = 200)]
     pub city: Option<String>,
     #[validate(custom(function = "country_code"))]
+    #[schema(pattern = "^[A-Z]{2}$")]
     pub country: Option<String>,
     pub founded: Option<PartialDate>,
     pub dissolved: Option<PartialDate>,
     #[validate(length(max = 200, message = "must be at most 200 characters"))]
+    #[schema(max_length = 200)]
     pub register_court: Option<String>,
     #[validate(length(max = 100, message = "must be at most 100 characters"))]
+    #[schema(max_length = 100)]
     pub register_number: Option<String>,
     #[validate(custom(function = "super::web_url"))]
+    #[schema(pattern = r"^https?://[A-Za-z0-9.-]+(/[^\s]*)?$")]
     pub website: Option<String>,
     #[validate(length(max = 5000, message = "must be at most 5000 characters"))]
+    #[schema(max_length = 5000)]
     pub description: Option<String>,
     #[validate(length(max = 5000, message = "must be at most 5000 characters"))]
+    #[schema(max_length = 5000)]
     pub self_description: Option<String>,
     #[validate(length(max = 300, message = "must be at most 300 characters"))]
+    #[schema(max_length = 300)]
     pub working_principle: Option<String>,
     #[validate(range(min = 0, message = "must not be negative"))]
+    #[schema(minimum = 0)]
     pub member_count_min: Option<i32>,
     #[validate(range(min = 0, message = "must not be negative"))]
+    #[schema(minimum = 0)]
     pub member_count_max: Option<i32>,
     pub orientation: Option<Orientation>,
     pub country_focus: Option<CountryFocus>,

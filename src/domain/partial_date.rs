@@ -131,6 +131,22 @@ impl<'de> Deserialize<'de> for PartialDate {
     }
 }
 
+/// In the API's OpenAPI document: a text of the form `Serialize` writes.
+impl utoipa::PartialSchema for PartialDate {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"))
+            .description(Some(
+                "A partial ISO 8601 date standing for the whole year, month or day it names",
+            ))
+            .examples(["2019", "2019-05", "2019-05-14"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for PartialDate {}
+
 /// `14.05.2019` → `2019-05-14`, `05.2019` → `2019-05`; anything else is left alone.
 pub fn german_to_iso(text: &str) -> Option<String> {
     let parts: Vec<&str> = text.split('.').collect();
@@ -145,7 +161,7 @@ pub fn german_to_iso(text: &str) -> Option<String> {
 }
 
 /// A closed interval of days; `None` ends are open (unknown start, ongoing end).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, utoipa::ToSchema)]
 pub struct Interval {
     pub start: Option<NaiveDate>,
     pub end: Option<NaiveDate>,

@@ -28,14 +28,22 @@ pub fn write(graph: &ExportGraph, out: &mut dyn Write) -> io::Result<()> {
           <attributes class=\"node\" mode=\"static\">\n",
     )?;
     for (id, title, kind) in NODE_ATTRIBUTES {
-        writeln!(out, "<attribute id=\"{id}\" title=\"{title}\" type=\"{kind}\"/>")?;
+        writeln!(
+            out,
+            "<attribute id=\"{id}\" title=\"{title}\" type=\"{kind}\"/>"
+        )?;
     }
     out.write_all(
         b"</attributes>\n<attributes class=\"edge\" mode=\"static\">\n\
           <attribute id=\"kind\" title=\"kind\" type=\"string\"/>\n</attributes>\n<nodes>\n",
     )?;
     for n in &graph.nodes {
-        write!(out, "<node id=\"{}\" label=\"{}\"", escape(&n.id), escape(&n.label))?;
+        write!(
+            out,
+            "<node id=\"{}\" label=\"{}\"",
+            escape(&n.id),
+            escape(&n.label)
+        )?;
         period_attributes(out, &n.active)?;
         out.write_all(b"><attvalues>")?;
         let kind = n.kind.map_or("person", |k| k.as_str());

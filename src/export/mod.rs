@@ -10,7 +10,6 @@ mod xml;
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-
 use crate::domain::{Disclosure, Interval, OrgKind};
 use crate::graph::query::{Discloses, GraphQuery, ViewGraph, ViewRequest};
 use crate::graph::{Edge, MemoKey, Node, Snapshot, Viewer};

@@ -5,10 +5,13 @@ use std::borrow::Cow;
 /// XML 1.0 cannot hold at all (other control characters) are dropped; stored texts are
 /// refused with them anyway.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    if !text
-        .chars()
-        .any(|c| matches!(c, '&' | '<' | '>' | '"' | '\'') || is_forbidden(c) || c == '\t' || c == '\n' || c == '\r')
-    {
+    if !text.chars().any(|c| {
+        matches!(c, '&' | '<' | '>' | '"' | '\'')
+            || is_forbidden(c)
+            || c == '\t'
+            || c == '\n'
+            || c == '\r'
+    }) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -40,8 +43,14 @@ mod tests {
 
     #[test]
     fn markup_and_quotes_are_escaped_and_plain_text_is_borrowed() {
-        assert_eq!(escape("Verein \"A\" & <B>"), "Verein &quot;A&quot; &amp; &lt;B&gt;");
+        assert_eq!(
+            escape("Verein \"A\" & <B>"),
+            "Verein &quot;A&quot; &amp; &lt;B&gt;"
+        );
         assert_eq!(escape("a\nb\u{1}"), "a&#10;b");
-        assert!(matches!(escape("Romano Drom e.V."), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(
+            escape("Romano Drom e.V."),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

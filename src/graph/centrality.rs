@@ -171,7 +171,7 @@ fn brandes_part(csr: &Csr, sources: &[u32]) -> Vec<f64> {
     bc
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 #[serde(tag = "method", rename_all = "snake_case")]
 pub enum Method {
     Exact,
@@ -184,7 +184,7 @@ pub enum Method {
     Degree,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Score {
     pub node: NodeJson,
     pub score: f64,
@@ -192,7 +192,7 @@ pub struct Score {
     pub normalized: f64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Centrality {
     #[serde(flatten)]
     pub method: Method,

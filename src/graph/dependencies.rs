@@ -12,7 +12,7 @@ use super::funding::Share;
 use super::overlaps::is_employment;
 use super::*;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Reason {
     pub kind: &'static str,
     /// The funding or relation record behind it, if there is one.
@@ -23,7 +23,7 @@ pub struct Reason {
     pub person: Option<PersonRef>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Dependency {
     pub organisation: OrgRef,
     pub reasons: Vec<Reason>,
@@ -176,7 +176,7 @@ pub fn dependents(
     group(s, edges)
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Cycle {
     pub organisations: Vec<OrgRef>,
     /// The dependencies among the members: (from, to, reason kinds).

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::*;
 
 /// A sum of amount ranges in cents; `unknown` counts grants without any amount.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Amount {
     pub min: i64,
     pub max: i64,
@@ -50,7 +50,7 @@ impl Amount {
 }
 
 /// The part `part` of `whole`: by midpoints, and the lowest and highest it can be.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Share {
     pub mid: f64,
     pub min: f64,
@@ -75,7 +75,7 @@ impl Share {
     }
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct FunderShare {
     pub funder: OrgRef,
     pub grants: usize,
@@ -83,13 +83,13 @@ pub struct FunderShare {
     pub share: Share,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct CoFunded {
     pub organisation: OrgRef,
     pub shared_funders: Vec<OrgRef>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct GrantRef {
     pub id: String,
     pub funder: OrgRef,
@@ -98,7 +98,7 @@ pub struct GrantRef {
     pub interval: Interval,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct FundingOverlap {
     pub organisation: OrgRef,
     pub total: Amount,
@@ -209,7 +209,7 @@ pub fn funding_overlap(s: &Snapshot, org: NodeIndex, time: &TimeFilter) -> Optio
     })
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct EndingFunding {
     pub funding_id: String,
     pub funder: OrgRef,
@@ -262,7 +262,7 @@ pub fn ending_within(s: &Snapshot, days: i64, time: &TimeFilter) -> Vec<EndingFu
     result
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Loss {
     pub recipient: OrgRef,
     pub lost: Amount,
@@ -299,7 +299,7 @@ pub fn impact(s: &Snapshot, funder: NodeIndex, time: &TimeFilter) -> Vec<Loss> {
     result
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Conflict {
     pub person: Option<PersonRef>,
     pub at_funder: overlaps::RoleSpan,
@@ -309,7 +309,7 @@ pub struct Conflict {
 
 /// Whether anyone is active at the funder and at the applicant at the same time: how
 /// many persons for everyone, and who in which roles for signed-in callers only.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Conflicts {
     pub persons: usize,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -213,7 +213,7 @@ impl Snapshot {
 }
 
 /// An organisation as named in answers.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct OrgRef {
     pub id: String,
     pub name: String,
@@ -233,7 +233,7 @@ impl OrgRef {
 }
 
 /// A person as named in answers: `None` when the caller may not see the name.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct PersonRef {
     pub id: String,
     pub name: String,

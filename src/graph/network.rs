@@ -100,7 +100,7 @@ impl View<'_> {
     }
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct NodeJson {
     /// Stable within one answer: `n<index>`; `p<number>` for a person the caller may not
     /// see, numbered anew in every answer.
@@ -114,7 +114,7 @@ pub struct NodeJson {
     pub city: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct EdgeJson {
     pub source: String,
     pub target: String,
@@ -126,7 +126,7 @@ pub struct EdgeJson {
     pub interval: Option<Interval>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[derive(Debug, Clone, Serialize, PartialEq, Default, utoipa::ToSchema)]
 pub struct GraphJson {
     pub nodes: Vec<NodeJson>,
     pub edges: Vec<EdgeJson>,
@@ -277,7 +277,7 @@ pub fn shortest_path(
     })
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Component {
     pub size: usize,
     pub organisations: usize,

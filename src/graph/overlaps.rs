@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::*;
 
 /// One affiliation as shown in answers.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct RoleSpan {
     pub role: Role,
     #[serde(flatten)]
@@ -24,7 +24,7 @@ impl RoleSpan {
     }
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct SharedPerson {
     /// `None` when the caller may not see person names.
     pub person: Option<PersonRef>,
@@ -34,7 +34,7 @@ pub struct SharedPerson {
     pub overlap: Option<Interval>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct StaffOverlap {
     pub organisation: OrgRef,
     pub shared_persons: usize,
@@ -129,7 +129,7 @@ pub fn staff_overlaps(
     result
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct StaffPair {
     pub a: OrgRef,
     pub b: OrgRef,
@@ -251,7 +251,7 @@ pub fn tandem_overlap(self_side: Side, job: Side, same_organisation: bool) -> Op
     self_side.interval.intersect(&job.interval)
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct TandemRole {
     pub person: Option<PersonRef>,
     pub self_organisation: OrgRef,
@@ -263,7 +263,7 @@ pub struct TandemRole {
 }
 
 /// How many persons hold tandem roles between one self-organisation and one employer.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct TandemPair {
     pub self_organisation: OrgRef,
     pub employer: OrgRef,
@@ -271,7 +271,7 @@ pub struct TandemPair {
 }
 
 /// How many persons hold tandem roles with a self-organisation in this city.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct TandemCity {
     pub city: Option<String>,
     pub persons: usize,
@@ -279,7 +279,7 @@ pub struct TandemCity {
 
 /// Tandems as organisation-level counts for everyone, and the roles behind them (whose,
 /// which, when) for signed-in callers only.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct TandemAnswer {
     pub pairs: Vec<TandemPair>,
     pub cities: Vec<TandemCity>,

@@ -51,7 +51,7 @@ pub async fn picture(
 /// A picture's view laid out, as JSON: nodes with x, y and size, links, how the page
 /// draws it (`drawn_as`: `svg` or, above the SVG limit, `canvas`), and the parameters it
 /// was drawn from.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct NetworkAnswer {
     pub params: std::collections::BTreeMap<String, String>,
     #[serde(flatten)]

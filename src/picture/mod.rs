@@ -36,7 +36,7 @@ pub const LAYOUT_MAX_NODES: usize = 25_000;
 const SEED: u64 = 20_14;
 
 /// A node as drawn.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct PictureNode {
     /// `n<index>`, unique in the picture.
     pub key: String,
@@ -58,7 +58,7 @@ pub struct PictureNode {
     pub loss: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct PictureEdge {
     pub source: String,
     pub target: String,
@@ -69,7 +69,7 @@ pub struct PictureEdge {
 
 /// How a laid-out picture is drawn: as SVG (on the server) or on a canvas (by the page's
 /// script, from the same positions).
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DrawnAs {
     Svg,
@@ -110,7 +110,7 @@ impl Limits {
 }
 
 /// A laid-out view, or the number of its nodes when too large to lay out.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Picture {
     pub nodes: Vec<PictureNode>,
     pub edges: Vec<PictureEdge>,

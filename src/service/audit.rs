@@ -8,7 +8,9 @@ use crate::domain::UserRole;
 use crate::error::Result;
 use crate::schema::changes;
 
-#[derive(Debug, Clone, Serialize, Deserialize, Queryable, Insertable, PartialEq)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, Queryable, Insertable, PartialEq, utoipa::ToSchema,
+)]
 #[diesel(table_name = changes)]
 pub struct Change {
     pub id: String,

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::store::{affiliations, erasure};
 
 /// What an erasure did, for the admin who asked (it names no erased data).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Erasure {
     pub person_id: String,
     pub erased_at: String,

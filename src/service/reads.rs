@@ -59,7 +59,7 @@ pub fn record(
     Ok(rows.len())
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Queryable)]
+#[derive(Debug, Clone, Serialize, PartialEq, Queryable, utoipa::ToSchema)]
 pub struct PersonRead {
     pub at: String,
     pub user: String,

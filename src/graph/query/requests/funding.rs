@@ -100,13 +100,13 @@ pub struct Dependencies {
     pub time: TimeFilter,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct DependsOn {
     pub organisation: OrgRef,
     pub depends_on: Vec<Dependency>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Dependents {
     pub organisation: OrgRef,
     pub dependents: Vec<Dependency>,
@@ -177,7 +177,7 @@ pub struct GrantsReceived {
     pub organisation: NodeIndex,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Grant {
     pub funder: OrgRef,
     pub programme: Option<String>,

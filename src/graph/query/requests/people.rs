@@ -18,7 +18,7 @@ pub struct StaffOverlaps {
     pub concurrent: bool,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct StaffAnswer {
     pub organisation: OrgRef,
     pub overlaps: Vec<StaffOverlap>,
@@ -148,7 +148,7 @@ pub struct RolesAt {
     pub organisation: NodeIndex,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct RoleOverTime {
     pub person: Option<crate::graph::PersonRef>,
     pub role: crate::domain::Role,

@@ -1,0 +1,412 @@
+//! Every `/api/v1` route as an operation of the document, beside the types it reads and
+//! answers. A route mounted in `api::mount` without an entry here (or an entry without a
+//! route) fails `tests/openapi.rs`.
+use utoipa::ToSchema;
+
+use super::op::{integer, string, words, Access, Op};
+use super::schemas::page;
+use crate::api::resources::ListParams;
+use crate::domain::{Affiliation, Funding, Organisation, Person, Relation, Source};
+use crate::graph::{centrality, dependencies, funding, network, overlaps, query};
+use crate::service::audit::Change;
+use crate::service::reads::PersonRead;
+
+/// All operations of the document.
+pub fn all() -> Vec<Op> {
+    let mut ops = Vec::new();
+    ops.extend(resource::<Organisation>(
+        "organisations",
+        "Organisations are public to read.",
+    ));
+    ops.extend(resource::<Person>(
+        "persons",
+        "Anonymous callers see public persons only; restricted ones need a token.",
+    ));
+    ops.extend(resource::<Affiliation>(
+        "affiliations",
+        "Roles of persons in organisations; anonymous callers see those of public persons only.",
+    ));
+    ops.extend(resource::<Funding>(
+        "fundings",
+        "Fundings are public to read.",
+    ));
+    ops.extend(resource::<Relation>(
+        "relations",
+        "Relations are public to read.",
+    ));
+    ops.extend(resource::<Source>("sources", "Sources are public to read."));
+    ops.push(
+        Op::get("/api/v1/changes", "The audit log, newest first")
+            .tag("changes")
+            .access(Access::SignedIn)
+            .query("record_id", string(), "Only the changes of this record")
+            .query("limit", integer(0, 500), "At most this many (default 100)")
+            .query("offset", integer(0, i64::MAX), "Skip this many")
+            .ok_page::<Change>("One page of changes"),
+    );
+    ops.push(
+        Op::get(
+            "/api/v1/persons/{id}/reads",
+            "Who was shown this person, when, through which request (newest first)",
+        )
+        .tag("persons")
+        .access(Access::Admin)
+        .record_id()
+        .params::<ListParams>()
+        .ok_list::<PersonRead>("The reads of the person"),
+    );
+    ops.extend(data_subject());
+    ops.extend(graph());
+    ops.push(
+        network_view(
+            Op::get(
+                "/api/v1/export/{format}",
+                "The network view as a file: GEXF 1.3 for Gephi, GraphML for networkx and igraph",
+            )
+            .tag("export")
+            .path_param("format", "gexf or graphml")
+            .errors(&[404, 422]),
+        )
+        .file(
+            &["application/gexf+xml", "application/graphml+xml"],
+            "The file, streamed (persons as nodes for signed-in callers only)",
+        ),
+    );
+    ops.push(
+        Op::get("/api/v1/openapi.json", "This document")
+            .tag("meta")
+            .answer(200, object(), "The OpenAPI 3.1 document of /api/v1"),
+    );
+    ops
+}
+
+/// A named person's GDPR rights (`api::person_erasure`), for admins.
+fn data_subject() -> Vec<Op> {
+    let erase = Op::post(
+        "/api/v1/persons/{id}/erase",
+        "Erase a person for good (GDPR Art. 17; cannot be undone)",
+    )
+    .access(Access::Admin)
+    .record_id()
+    .errors(&[409])
+    .ok::<crate::service::data_subject::Erasure>("What the erasure did");
+    let mut export = Op::get(
+        "/api/v1/persons/{id}/export",
+        "Everything stored about one person, as one document (GDPR Art. 15)",
+    )
+    .access(Access::Admin)
+    .record_id();
+    let person = export.schemas.record::<Person>();
+    let change = export.schemas.add::<Change>();
+    let read = export.schemas.add::<PersonRead>();
+    let array = |item| utoipa::openapi::ArrayBuilder::new().items(item).build();
+    let document = utoipa::openapi::ObjectBuilder::new()
+        .property("exported_at", string())
+        .property("person", person)
+        .property(
+            "erased_at",
+            utoipa::openapi::ObjectBuilder::new().schema_type(
+                utoipa::openapi::schema::SchemaType::from_iter([
+                    utoipa::openapi::schema::Type::String,
+                    utoipa::openapi::schema::Type::Null,
+                ]),
+            ),
+        )
+        .property("roles", array(object()))
+        .property("changes", array(change))
+        .property("reads", array(read))
+        .required("exported_at")
+        .required("person")
+        .required("roles")
+        .required("changes")
+        .required("reads");
+    let export = export.answer(
+        200,
+        document.into(),
+        "The person's record, roles, changes and reads",
+    );
+    vec![erase.tag("persons"), export.tag("persons")]
+}
+
+/// The six routes of a resource (`api::resources::resource_routes!`).
+fn resource<T: ToSchema>(name: &str, reads: &str) -> Vec<Op> {
+    let list = format!("/api/v1/{name}");
+    let one = format!("{list}/{{id}}");
+    let restore = format!("{one}/restore");
+    let mut get = Op::get(&one, "One record").record_id();
+    let record = get.schemas.record::<T>();
+    let get = get.answer(200, record.clone(), "The record");
+    let ops = vec![
+        Op::get(&list, "List live records (or deleted ones, for editors)")
+            .describe(reads)
+            .params::<ListParams>()
+            .errors(&[403])
+            .answer(200, page(record.clone()), "One page of records"),
+        Op::post(&list, "Create a record")
+            .access(Access::Editor)
+            .body::<T>()
+            .errors(&[409])
+            .answer(201, record.clone(), "The record as stored"),
+        get.describe(reads),
+        Op::put(&one, "Replace a record")
+            .access(Access::Editor)
+            .record_id()
+            .body::<T>()
+            .errors(&[409])
+            .answer(200, record.clone(), "The record as stored"),
+        Op::delete(
+            &one,
+            "Delete a record (soft; links of an organisation or person go with it)",
+        )
+        .access(Access::Editor)
+        .record_id()
+        .errors(&[409, 422])
+        .empty(204, "Deleted"),
+        Op::post(
+            &restore,
+            "Restore a deleted record with the links deleted with it",
+        )
+        .access(Access::Editor)
+        .record_id()
+        .errors(&[409, 422])
+        .answer(200, record, "The record, live again"),
+    ];
+    ops.into_iter().map(|op| op.tag(name)).collect()
+}
+
+impl Op {
+    /// The answer: 200 with one page of `T`.
+    fn ok_page<T: ToSchema>(mut self, text: &str) -> Op {
+        let item = self.schemas.add::<T>();
+        self.answer(200, page(item), text)
+    }
+
+    /// `as_of`, or the window `from`–`to` (partial dates; `14.05.2019` works too).
+    fn time(self) -> Op {
+        self.query("as_of", string(), "Only what holds on this date")
+            .query(
+                "from",
+                string(),
+                "Only what holds from this date (with `to`)",
+            )
+            .query(
+                "to",
+                string(),
+                "Only what holds until this date (with `from`)",
+            )
+    }
+
+    /// `kinds`: the kinds of link the answer follows.
+    fn kinds(self) -> Op {
+        self.query(
+            "kinds",
+            string(),
+            "Kinds of link, comma-separated (relation kinds, `funding`, `affiliation`)",
+        )
+    }
+
+    /// An organisation by id, full name, short name or a part of the name only one has;
+    /// none is 404, several 422.
+    fn organisation(self, name: &str, required: bool) -> Op {
+        let text = if required {
+            "An organisation (id or name); required"
+        } else {
+            "An organisation (id or name)"
+        };
+        self.query(name, string(), text).errors(&[404])
+    }
+
+    /// A graph answer: 200 with a `T`.
+    fn graph<T: ToSchema>(self) -> Op {
+        self.tag("graph").ok::<T>("The answer")
+    }
+
+    fn graph_list<T: ToSchema>(self) -> Op {
+        self.tag("graph").ok_list::<T>("The answer")
+    }
+}
+
+/// The graph answers (`api::graph`), each with the parameters its request reads.
+fn graph() -> Vec<Op> {
+    let g = |path: &str, summary: &str| Op::get(&format!("/api/v1{path}"), summary);
+    let flag = || words(&["true", "false"]);
+    vec![
+        g("/overlaps/staff", "Organisations sharing persons with one")
+            .organisation("organisation", true)
+            .query("concurrent", flag(), "Only roles held at the same time")
+            .time()
+            .graph::<query::StaffAnswer>(),
+        g(
+            "/overlaps/staff/pairs",
+            "All organisation pairs by shared persons",
+        )
+        .query("concurrent", flag(), "Only roles held at the same time")
+        .query(
+            "limit",
+            integer(0, 10_000),
+            "At most this many (default 20)",
+        )
+        .time()
+        .graph_list::<overlaps::StaffPair>(),
+        g(
+            "/tandem",
+            "Persons in a self-organisation while employed by the city, state or welfare",
+        )
+        .organisation("organisation", false)
+        .query("city", string(), "Only this city")
+        .time()
+        .graph::<overlaps::TandemAnswer>(),
+        g(
+            "/overlaps/funding",
+            "One organisation's funders, shares and co-funded organisations",
+        )
+        .organisation("organisation", true)
+        .time()
+        .graph::<funding::FundingOverlap>(),
+        g("/funding/ending", "Project funding that ends soon")
+            .query(
+                "within_days",
+                integer(0, 36_500),
+                "Ends within this many days (default 90)",
+            )
+            .time()
+            .graph_list::<funding::EndingFunding>(),
+        g(
+            "/funding/impact",
+            "What each recipient loses if a funder stops",
+        )
+        .organisation("funder", true)
+        .time()
+        .graph_list::<funding::Loss>(),
+        g("/dependencies/cycles", "Mutual dependencies")
+            .time()
+            .graph_list::<dependencies::Cycle>(),
+        g("/dependencies/{id}", "What an organisation depends on")
+            .path_param("id", "An organisation (id or name)")
+            .time()
+            .errors(&[422])
+            .graph::<query::DependsOn>(),
+        g("/dependents/{id}", "Who depends on an organisation")
+            .path_param("id", "An organisation (id or name)")
+            .time()
+            .errors(&[422])
+            .graph::<query::Dependents>(),
+        g("/graph", "The network, or the network around a focus")
+            .query(
+                "focus",
+                string(),
+                "An organisation (id or name), or a person's id for signed-in callers",
+            )
+            .query("depth", integer(0, 2), "Steps from the focus (default 1)")
+            .errors(&[404])
+            .kinds()
+            .time()
+            .graph::<network::GraphJson>(),
+        g("/graph/path", "A shortest path between two nodes")
+            .query(
+                "from",
+                string(),
+                "An organisation (id or name), or a person's id for signed-in callers; required",
+            )
+            .query(
+                "to",
+                string(),
+                "An organisation (id or name), or a person's id for signed-in callers; required",
+            )
+            .query("as_of", string(), "Only links that hold on this date")
+            .errors(&[404])
+            .kinds()
+            .graph::<network::GraphJson>(),
+        g(
+            "/graph/components",
+            "Connected parts of the network, largest first",
+        )
+        .query(
+            "limit",
+            integer(0, 100_000),
+            "At most this many (default 100)",
+        )
+        .kinds()
+        .time()
+        .graph_list::<network::Component>(),
+        g(
+            "/graph/centrality",
+            "Degree or betweenness ranking (organisations only for anonymous callers)",
+        )
+        .query(
+            "measure",
+            words(&["degree", "betweenness"]),
+            "What to rank by",
+        )
+        .query("focus", string(), "Rank around this node (id or name)")
+        .query("depth", integer(0, 3), "Steps from the focus (default 2)")
+        .query(
+            "limit",
+            integer(0, query::MAX_RANKED as i64),
+            "At most this many (default 20)",
+        )
+        .errors(&[404])
+        .kinds()
+        .time()
+        .graph::<centrality::Centrality>(),
+        network_view(g(
+            "/network",
+            "A picture's view laid out: nodes with x, y and size, links, how it is drawn",
+        ))
+        .graph::<crate::http::graph::NetworkAnswer>(),
+        g(
+            "/conflicts",
+            "Persons active at a funder and an applicant at the same time",
+        )
+        .organisation("funder", true)
+        .organisation("applicant", true)
+        .time()
+        .graph::<funding::Conflicts>(),
+    ]
+}
+
+/// The parameters of a picture's view (`query::ViewRequest::PARAMS`).
+fn network_view(op: Op) -> Op {
+    op.query("kind", string(), "Kinds of organisation, comma-separated")
+        .kinds()
+        .query("city", string(), "Organisations in this city")
+        .organisation("umbrella", false)
+        .organisation("funder", false)
+        .query(
+            "focus",
+            string(),
+            "The network around this node (id or name)",
+        )
+        .query("depth", integer(0, 3), "Steps from the focus (default 1)")
+        .time()
+        .query(
+            "size",
+            words(&["degree", "funding", "betweenness"]),
+            "What the node size shows",
+        )
+        .query(
+            "persons",
+            words(&["true", "false"]),
+            "Persons as nodes (signed-in callers only)",
+        )
+        .query(
+            "highlight",
+            string(),
+            "Marks, comma-separated: tandem, cycles",
+        )
+        .organisation("path_from", false)
+        .organisation("path_to", false)
+        .organisation("stops", false)
+        .query(
+            "layout",
+            words(&["force", "layered"]),
+            "ForceAtlas2 or layers of dependencies",
+        )
+}
+
+/// Any JSON object.
+fn object() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::Object)
+        .into()
+}
