@@ -63,6 +63,18 @@ pub fn has_control_chars(text: &str) -> bool {
 }
 
 /// Whether a text can be a record id (a UUID); anything else names no record.
+/// `text` percent-encoded for a URL query (UTF-8 bytes; unreserved characters kept).
+pub fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 pub fn is_record_id(text: &str) -> bool {
     uuid::Uuid::try_parse(text).is_ok()
 }

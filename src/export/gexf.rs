@@ -4,9 +4,9 @@
 //! picture's positions, colours and sizes where the view was laid out.
 use std::io::{self, Write};
 
-use super::xml::escape;
 use super::{colour, kind_label, ExportGraph};
 use crate::domain::Interval;
+use crate::picture::svg::escape;
 
 const NODE_ATTRIBUTES: [(&str, &str, &str); 5] = [
     ("kind", "kind", "string"),

@@ -4,9 +4,9 @@
 //! between them) with the earliest `start` and latest `end`.
 use std::io::{self, Write};
 
-use super::xml::escape;
 use super::{kind_label, ExportGraph, ExportNode};
 use crate::domain::Interval;
+use crate::picture::svg::escape;
 
 /// (key id, for, attr.name, attr.type).
 const KEYS: [(&str, &str, &str, &str); 15] = [

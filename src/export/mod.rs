@@ -5,7 +5,6 @@
 //! over the snapshot; no routes or pages.
 pub mod gexf;
 pub mod graphml;
-mod xml;
 
 use std::collections::HashMap;
 use std::io::{self, Write};

@@ -102,22 +102,13 @@ pub fn redact_reads(conn: &mut DbConn, person_id: &str, name: &str) -> Result<us
 /// and fully percent-encoded (UTF-8 bytes; the search ignores the case of hex digits).
 fn encodings(name: &str) -> Vec<String> {
     let name = name.trim();
-    let percent = || -> String {
-        name.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    };
+    let percent = crate::domain::percent_encode(name);
     let mut forms = vec![
         name.to_string(),
         name.replace(' ', "+"),
         name.replace(' ', "%20"),
-        percent(),
-        percent().replace("%20", "+"),
+        percent.replace("%20", "+"),
+        percent,
     ];
     forms.retain(|f| !f.is_empty());
     forms.sort();

@@ -69,18 +69,6 @@ pub enum Reply {
 
 pub type Answer = Result<Shown<Reply>, HtmlError>;
 
-/// Percent-encodes a query value.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// Answers a page: the CSV file of one table when asked for and possible, else the page
 /// (422 with the messages beside the fields when the input was bad). Either way with the
 /// persons it shows, for the read log.
@@ -126,7 +114,7 @@ async fn finish(
         .fields
         .iter()
         .filter(|f| !f.value.is_empty())
-        .map(|f| format!("{}={}&", f.name, encode(&f.value)))
+        .map(|f| format!("{}={}&", f.name, crate::domain::percent_encode(&f.value)))
         .collect();
     let mut persons = Disclosure::none();
     if let Some(found) = &mut found {
