@@ -18,6 +18,7 @@ use knotenpunkt::service::tokens;
 use serde_json::{json, Value};
 
 const USER: &str = "anna";
+const ADMIN: &str = "greta";
 const PASSWORD: &str = "ein langes Passwort";
 
 fn free_port() -> u16 {
@@ -59,6 +60,8 @@ fn start_app(dir: &tempfile::TempDir, settings: &[(&str, usize)]) -> u16 {
         let mut conn = rocket.state::<Db>().expect("db").conn().expect("conn");
         tokens::add_user_with_token(&mut conn, USER, UserRole::Editor).expect("user");
         tokens::set_password(&mut conn, USER, PASSWORD).expect("password");
+        tokens::add_user_with_token(&mut conn, ADMIN, UserRole::Admin).expect("admin");
+        tokens::set_password(&mut conn, ADMIN, PASSWORD).expect("password");
     }
     std::thread::spawn(move || {
         // Runs until the test process ends.
@@ -284,6 +287,77 @@ async fn journey(c: &Client, base: &str) {
         !people.contains("Vorsitz Kulturverein Bochum"),
         "names gone after sign-out: {people}"
     );
+}
+
+/// An administrator erases a seeded person (GDPR Art. 17) from the person's page: the
+/// confirmation page names the consequences and will not submit unticked; afterwards the
+/// page says so, offers nothing to edit, and the organisation still counts the role. At
+/// phone width the pages fit the screen.
+async fn erasure_journey(c: &Client, base: &str) {
+    const NAME: &str = "Co-Vorsitz Romano Drom (1)";
+    c.goto(&format!("{base}/signin"))
+        .await
+        .expect("sign-in page");
+    fill(c, "#name", ADMIN).await;
+    fill(c, "#password", PASSWORD).await;
+    click(c, "#signin-submit").await;
+    text_with(c, ".who", ADMIN).await;
+
+    c.goto(&format!("{base}/persons?q=Romano+Drom+%281%29"))
+        .await
+        .expect("person search");
+    text_with(c, "#persons", NAME).await;
+    click(c, "#persons a").await;
+    text_with(c, "#person-name", NAME).await;
+    let profile = c.current_url().await.expect("url").to_string();
+    let organisation = find(c, "#roles a")
+        .await
+        .expect("a role")
+        .attr("href")
+        .await
+        .expect("href")
+        .expect("organisation link");
+    text(c, "#export").await;
+    click(c, "#erase").await;
+    text_with(c, "h1", "endgültig löschen").await;
+    text_with(c, "#erase-person", NAME).await;
+    shot(c, "erase-confirm").await;
+
+    // Unticked, the browser does not send the form.
+    click(c, "#confirm-erase").await;
+    rocket::tokio::time::sleep(Duration::from_millis(300)).await;
+    let url = c.current_url().await.expect("url").to_string();
+    assert!(
+        url.ends_with("/erase"),
+        "sent without the confirmation: {url}"
+    );
+    click(c, "#confirmed").await;
+    click(c, "#confirm-erase").await;
+    text_with(c, "#erased", "endgültig gelöscht").await;
+    let heading = text(c, "#person-name").await;
+    assert!(!heading.contains("Romano"), "{heading}");
+    assert!(
+        c.find(Locator::Css("#edit")).await.is_err()
+            && c.find(Locator::Css("#erase")).await.is_err(),
+        "an erased person offers nothing to edit"
+    );
+    shot(c, "erased").await;
+
+    // The organisation keeps the role, held by the erased person.
+    c.goto(&format!("{base}{organisation}"))
+        .await
+        .expect("organisation");
+    let people = text_with(c, "#people", "gelöschte Person").await;
+    assert!(!people.contains(NAME), "{people}");
+
+    c.set_window_size(390, 844).await.expect("phone width");
+    for page in [profile.clone(), format!("{base}/persons?q=Romano")] {
+        c.goto(&page).await.expect("page");
+        text(c, "h1").await;
+        let w = widths(c).await;
+        assert!(fits(&w), "{page} at phone width: {w}");
+    }
+    shot(c, "erased-phone").await;
 }
 
 /// Runs `script` in the page; a page that is still navigating answers `Null`.
@@ -942,6 +1016,14 @@ where
 fn a_new_user_registers_an_organisation_with_a_person_and_funding() {
     in_browser(|c, base| async move {
         journey(&c, &base).await;
+        c
+    });
+}
+
+#[test]
+fn an_admin_erases_a_person_for_good() {
+    in_browser(|c, base| async move {
+        erasure_journey(&c, &base).await;
         c
     });
 }
