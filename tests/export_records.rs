@@ -50,7 +50,10 @@ fn download(app: &TestApp, path: &str, token: Option<&str>) -> (String, Vec<u8>)
     }
     let res = req.dispatch();
     assert_eq!(res.status(), Status::Ok, "{path}");
-    let kind = res.content_type().map(|c| c.to_string()).unwrap_or_default();
+    let kind = res
+        .content_type()
+        .map(|c| c.to_string())
+        .unwrap_or_default();
     (kind, res.into_bytes().unwrap())
 }
 
@@ -209,15 +212,18 @@ fn the_zip_holds_every_table_with_the_apis_rows(app: &TestApp) {
 /// The README documents every column of every file.
 #[test]
 fn the_readme_documents_the_columns() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
-        .expect("README");
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
     for (name, columns) in TABLES {
         let line = readme
             .lines()
             .find(|l| l.starts_with(&format!("| `{name}.csv`")))
             .unwrap_or_else(|| panic!("README: no row for {name}.csv"));
         for c in columns {
-            assert!(line.contains(&format!("`{c}`")), "README: {name}.csv lacks {c}");
+            assert!(
+                line.contains(&format!("`{c}`")),
+                "README: {name}.csv lacks {c}"
+            );
         }
     }
 }
@@ -265,10 +271,7 @@ fn filters_narrow_the_export(app: &TestApp) {
         Some(&viewer),
     );
     let t = csv_tables(&bytes);
-    assert_eq!(
-        t["persons.csv"].ids(),
-        set(&[&fx.board.id, &fx.public.id])
-    );
+    assert_eq!(t["persons.csv"].ids(), set(&[&fx.board.id, &fx.public.id]));
     assert!(t["fundings.csv"].rows.is_empty());
     // Without the funding only the relation cites the source.
     assert_eq!(t["sources.csv"].ids(), set(&[&fx.source]));
@@ -303,7 +306,10 @@ fn anonymous_exports_hold_no_restricted_person(app: &TestApp) {
     }
     let (_, bytes) = download(app, "/api/v1/export/csv", None);
     let t = csv_tables(&bytes);
-    assert_eq!(t["persons.csv"].ids(), BTreeSet::from([fx.public.id.clone()]));
+    assert_eq!(
+        t["persons.csv"].ids(),
+        BTreeSet::from([fx.public.id.clone()])
+    );
     assert!(t["affiliations.csv"]
         .column("person_id")
         .iter()
@@ -329,7 +335,10 @@ fn signed_in_exports_log_the_persons_they_show(app: &TestApp) {
         } else {
             xlsx_tables(&bytes)["persons"].ids()
         };
-        assert_eq!(shown, BTreeSet::from([fx.board.id.clone(), fx.public.id.clone()]));
+        assert_eq!(
+            shown,
+            BTreeSet::from([fx.board.id.clone(), fx.public.id.clone()])
+        );
         let mut c = app.db().conn().unwrap();
         let logged: Vec<String> = person_reads::table
             .filter(person_reads::via.eq(path))
@@ -401,7 +410,10 @@ fn cells_are_guarded_against_formulas(app: &TestApp) {
         .unwrap()
         .read_to_string(&mut sheet)
         .unwrap();
-    assert!(!sheet.contains("<f>") && !sheet.contains("<f "), "no formulas");
+    assert!(
+        !sheet.contains("<f>") && !sheet.contains("<f "),
+        "no formulas"
+    );
     let sheets = xlsx_tables(&bytes);
     assert_eq!(
         sheets["organisations"].column("name"),
@@ -432,7 +444,10 @@ fn the_pages_offer_the_files(app: &TestApp) {
     privacy::build(app);
     sign_in(app, UserRole::Viewer);
     app.settle();
-    let (status, html) = page(&app.client, "/organisations?city=Duisburg&kind=municipality");
+    let (status, html) = page(
+        &app.client,
+        "/organisations?city=Duisburg&kind=municipality",
+    );
     assert_eq!(status, Status::Ok);
     for link in [
         "href=\"/records.zip?kind=municipality&#38;city=Duisburg\"",
@@ -442,11 +457,17 @@ fn the_pages_offer_the_files(app: &TestApp) {
     }
     let (status, html) = page(&app.client, "/network?city=Duisburg");
     assert_eq!(status, Status::Ok);
-    for link in ["href=\"/records.zip?city=Duisburg\"", "href=\"/records.xlsx?city=Duisburg\""] {
+    for link in [
+        "href=\"/records.zip?city=Duisburg\"",
+        "href=\"/records.xlsx?city=Duisburg\"",
+    ] {
         assert!(html.contains(link), "{link} missing");
     }
     for (path, name) in [
-        ("/records.zip?kind=municipality&city=Duisburg", "knotenpunkt-records.zip"),
+        (
+            "/records.zip?kind=municipality&city=Duisburg",
+            "knotenpunkt-records.zip",
+        ),
         ("/records.xlsx?city=Duisburg", "knotenpunkt-records.xlsx"),
     ] {
         let res = app.client.get(path).dispatch();

@@ -29,7 +29,7 @@ pub fn write_cell(out: &mut dyn Write, text: &str) -> io::Result<()> {
     let guarded = guard(text);
     let mut rest: &str = &guarded;
     while let Some(at) = rest.find('"') {
-        out.write_all(rest[..=at].as_bytes())?;
+        out.write_all(&rest.as_bytes()[..=at])?;
         out.write_all(b"\"")?;
         rest = &rest[at + 1..];
     }

@@ -143,10 +143,7 @@ impl<W: Write> Workbook<W> {
         )?;
         self.open = true;
         self.row = 0;
-        let cells: Vec<Value> = header
-            .iter()
-            .map(|h| Value::Text((*h).into()))
-            .collect();
+        let cells: Vec<Value> = header.iter().map(|h| Value::Text((*h).into())).collect();
         self.write_row(&cells, Some(HEADER_STYLE))
     }
 

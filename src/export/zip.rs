@@ -91,7 +91,10 @@ impl<W: Write> ZipStream<W> {
     /// Ends the open entry, if any, and starts `name`; what is written next goes into it.
     pub fn start(&mut self, name: &str) -> io::Result<()> {
         self.end_entry()?;
-        let mut out = self.out.take().ok_or_else(|| io::Error::other("no writer"))?;
+        let mut out = self
+            .out
+            .take()
+            .ok_or_else(|| io::Error::other("no writer"))?;
         let offset = out.written;
         let mut header = Vec::with_capacity(30 + name.len());
         header.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
@@ -146,7 +149,10 @@ impl<W: Write> ZipStream<W> {
     /// Ends the last entry, writes the central directory and hands back the writer.
     pub fn finish(mut self) -> io::Result<W> {
         self.end_entry()?;
-        let mut out = self.out.take().ok_or_else(|| io::Error::other("no writer"))?;
+        let mut out = self
+            .out
+            .take()
+            .ok_or_else(|| io::Error::other("no writer"))?;
         let directory_start = out.written;
         for e in &self.done {
             let mut record = Vec::with_capacity(46 + e.name.len());

@@ -8,10 +8,10 @@ use std::task::{Context, Poll};
 
 use rocket::futures::stream::Stream;
 use rocket::http::{ContentType, Header};
-use rocket::response::stream::ByteStream;
-use rocket::tokio::sync::mpsc;
 use rocket::request::Request;
+use rocket::response::stream::ByteStream;
 use rocket::response::{self, Responder, Response};
+use rocket::tokio::sync::mpsc;
 
 use crate::db::Db;
 use crate::error::{Error, Result};

@@ -133,8 +133,7 @@ fn write_tables(sel: &Selection, pool: &Pool, sink: &mut dyn Sink) -> io::Result
         pool,
         |p: &Record<crate::domain::Person>| {
             sel.has_person(&p.id)
-                && (sel.viewer() == Viewer::SignedIn
-                    || p.data.visibility == Visibility::Public)
+                && (sel.viewer() == Viewer::SignedIn || p.data.visibility == Visibility::Public)
         },
         |p| {
             written.insert(p.id.clone());
@@ -215,8 +214,7 @@ fn each<R: Resource>(
             }
             let mut kept: Vec<Record<R>> = rows.into_iter().filter(|r| keep(r)).collect();
             let ids: Vec<&str> = kept.iter().map(|r| r.id.as_str()).collect();
-            let mut cites =
-                citations::of_records(&mut conn, R::KIND, &ids).map_err(io_error)?;
+            let mut cites = citations::of_records(&mut conn, R::KIND, &ids).map_err(io_error)?;
             for r in &mut kept {
                 r.data
                     .set_citations(cites.remove(&r.id).unwrap_or_default());
