@@ -1,6 +1,7 @@
 //! A walk over every mounted GET route (API, pages, and the CSV downloads the pages link
 //! to), each asked about the privacy fixture: the route list comes from the built
-//! Rocket, so a route added later is walked without a new test.
+//! Rocket, so a route added later is walked without a new test. ZIP answers (the record
+//! exports, XLSX) are read as the text of their files, so the checks see inside them.
 use std::collections::BTreeSet;
 
 use rocket::http::{Header, Method, Status};
