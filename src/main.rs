@@ -34,7 +34,8 @@ enum Command {
         scale: f64,
     },
     /// Export a network view as a file: FORMAT is gexf (Gephi) or graphml (networkx,
-    /// igraph); the view takes the network page's parameters as NAME=VALUE, e.g.
+    /// igraph), or the view's records for spreadsheets: csv (a ZIP of CSV files) or xlsx;
+    /// the view takes the network page's parameters as NAME=VALUE, e.g.
     /// `city=Duisburg as_of=2020 persons=true`.
     Export {
         format: String,
@@ -89,7 +90,7 @@ fn main() -> ExitCode {
             format,
             out,
             params,
-        } => with_db(|conn| export(conn, &format, out.as_deref(), &params)),
+        } => export(&format, out.as_deref(), &params),
         Command::Backup { file } => with_db(|conn| {
             db::backup(conn, &file)?;
             Ok(format!("backup written to {}", file.display()))
@@ -147,17 +148,14 @@ fn with_db(work: impl FnOnce(&mut db::DbConn) -> Result<String>) -> Result<()> {
 }
 
 /// Writes a view's export, as the service would for a signed-in user (the command line
-/// runs as the operator, who sees every person; persons appear only with `persons=true`).
-fn export(
-    conn: &mut db::DbConn,
-    format: &str,
-    out: Option<&std::path::Path>,
-    params: &[String],
-) -> Result<String> {
+/// runs as the operator, who sees every person; graph exports show persons only with
+/// `persons=true`, record exports always hold the persons of their roles).
+fn export(format: &str, out: Option<&std::path::Path>, params: &[String]) -> Result<()> {
+    use knotenpunkt::export::{records, ExportFormat};
     use knotenpunkt::graph::query::{self, Params, ViewRequest};
     use knotenpunkt::graph::Viewer;
     use std::io::Write;
-    let format = knotenpunkt::export::GraphFormat::named(format)?;
+    let format = ExportFormat::named(format)?;
     let mut pairs = Vec::new();
     for param in params {
         let (name, value) = param
@@ -165,32 +163,44 @@ fn export(
             .ok_or_else(|| Error::invalid(param.as_str(), "must be NAME=VALUE"))?;
         pairs.push((name.to_string(), value.to_string()));
     }
-    let snapshot =
-        knotenpunkt::graph::build_snapshot(knotenpunkt::store::snapshot::load_all(conn)?)?;
+    let settings = Settings::from_figment(&Settings::figment())?;
+    let pool = Db::connect(&settings.database_url, settings.pool_size)?;
+    let snapshot = {
+        let mut conn = pool.conn()?;
+        db::migrate(&mut conn)?;
+        knotenpunkt::graph::build_snapshot(knotenpunkt::store::snapshot::load_all(&mut conn)?)?
+    };
     let request = query::parse::<ViewRequest>(&snapshot, &Params::new(pairs), Viewer::SignedIn)
         .map_err(Error::from)?;
-    let graph = knotenpunkt::export::graph_of(&snapshot, &request, Viewer::SignedIn);
     let io_error = |e: std::io::Error| Error::Internal(format!("writing the export: {e}"));
-    match out {
-        Some(path) => {
-            let file = std::fs::File::create(path).map_err(io_error)?;
-            let mut writer = std::io::BufWriter::new(file);
+    let mut writer: Box<dyn Write> = match out {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).map_err(io_error)?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let message = match format {
+        ExportFormat::Graph(format) => {
+            let graph = knotenpunkt::export::graph_of(&snapshot, &request, Viewer::SignedIn);
             format.write(&graph, &mut writer).map_err(io_error)?;
-            writer.flush().map_err(io_error)?;
-            Ok(format!(
-                "{} nodes and {} links written to {}",
+            format!(
+                "{} nodes and {} links",
                 graph.nodes.len(),
-                graph.edges.len(),
-                path.display()
-            ))
+                graph.edges.len()
+            )
         }
-        None => {
-            let mut writer = std::io::BufWriter::new(std::io::stdout().lock());
-            format.write(&graph, &mut writer).map_err(io_error)?;
-            writer.flush().map_err(io_error)?;
-            Ok(String::new())
+        ExportFormat::Records(format) => {
+            let snapshot = std::sync::Arc::new(snapshot);
+            let selection = records::Selection::of(snapshot, &request, Viewer::SignedIn);
+            records::write(format, &selection, pool.pool(), &mut writer).map_err(io_error)?;
+            format!("records ({} persons)", selection.persons().len())
         }
+    };
+    writer.flush().map_err(io_error)?;
+    if let Some(path) = out {
+        println!("{message} written to {}", path.display());
     }
+    Ok(())
 }
 
 fn read_password() -> Result<String> {

@@ -28,6 +28,14 @@ impl Disclosure {
         self.0.is_empty()
     }
 
+    pub fn contains(&self, id: &str) -> bool {
+        self.0.contains(id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(String::as_str)
     }

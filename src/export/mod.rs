@@ -1,10 +1,15 @@
-//! Exports of a network view for other tools: GEXF 1.3 (Gephi, Gephi Lite) and GraphML
-//! (networkx, igraph). The view is the network page's (same parameters, same nodes and
-//! links); each link carries the periods of the records behind it, so Gephi's timeline
-//! plays the registry's history. Writers stream into any `io::Write`. Pure functions
-//! over the snapshot; no routes or pages.
+//! Exports for other tools. Of a network view: GEXF 1.3 (Gephi, Gephi Lite) and GraphML
+//! (networkx, igraph) — the network page's view (same parameters, same nodes and links);
+//! each link carries the periods of the records behind it, so Gephi's timeline plays the
+//! registry's history. Of the records for spreadsheets (`records`): a ZIP of CSV files
+//! and XLSX, selected by the same parameters. Writers stream into any `io::Write`; no
+//! routes or pages.
+pub mod csv;
 pub mod gexf;
 pub mod graphml;
+pub mod records;
+pub mod xlsx;
+pub mod zip;
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -57,6 +62,34 @@ impl GraphFormat {
             GraphFormat::Gexf => gexf::write(graph, out),
             GraphFormat::Graphml => graphml::write(graph, out),
         }
+    }
+}
+
+/// Every format of `GET /api/v1/export/{format}`: a view's graph or the records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Graph(GraphFormat),
+    Records(records::RecordFormat),
+}
+
+impl ExportFormat {
+    /// The format of this name, or a 422 naming the formats there are.
+    pub fn named(name: &str) -> crate::error::Result<ExportFormat> {
+        if let Some(f) = GraphFormat::parse(name) {
+            return Ok(ExportFormat::Graph(f));
+        }
+        if let Some(f) = records::RecordFormat::parse(name) {
+            return Ok(ExportFormat::Records(f));
+        }
+        let known: Vec<&str> = GraphFormat::ALL
+            .iter()
+            .map(|f| f.extension())
+            .chain(records::RecordFormat::ALL.iter().map(|f| f.name()))
+            .collect();
+        Err(crate::error::Error::invalid(
+            "format",
+            format!("must be one of {}", known.join(", ")),
+        ))
     }
 }
 

@@ -32,6 +32,11 @@ impl KindFilter {
         Ok(KindFilter(Some(set)))
     }
 
+    /// Whether every kind of link is kept (no filter given).
+    pub fn is_all(&self) -> bool {
+        self.0.is_none()
+    }
+
     /// Whether links of this kind name are kept.
     pub fn admits_kind(&self, kind: &str) -> bool {
         self.0.as_ref().is_none_or(|set| set.contains(kind))

@@ -2,15 +2,20 @@
 //! workers and hands over chunks of 64 KiB through a channel of a few chunks, so memory
 //! stays flat however large the export; a client that goes away stops the writer.
 use std::io::{self, Write};
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
-use rocket::futures::stream::{self, Stream};
+use rocket::futures::stream::Stream;
 use rocket::http::{ContentType, Header};
+use rocket::request::Request;
 use rocket::response::stream::ByteStream;
+use rocket::response::{self, Responder, Response};
 use rocket::tokio::sync::mpsc;
-use rocket::Responder;
 
+use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::export::records::{self, RecordFormat, Selection};
 use crate::export::{self, ExportGraph, GraphFormat};
 use crate::graph::query::{self, Answer, Params, Problems, ViewRequest};
 use crate::graph::{GraphState, Viewer};
@@ -45,10 +50,22 @@ impl Write for ChannelWriter {
     }
 }
 
+/// The chunks of a streamed export as they are written (one type for every format, so
+/// that one route can answer in several).
+pub struct Chunks(mpsc::Receiver<Vec<u8>>);
+
+impl Stream for Chunks {
+    type Item = Vec<u8>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Vec<u8>>> {
+        self.0.poll_recv(cx)
+    }
+}
+
 /// Runs `write` on a blocking thread and streams what it writes.
 pub fn streamed(
     write: impl FnOnce(&mut dyn Write) -> io::Result<()> + Send + 'static,
-) -> ByteStream<impl Stream<Item = Vec<u8>>> {
+) -> ByteStream<Chunks> {
     let (tx, rx) = mpsc::channel::<Vec<u8>>(IN_FLIGHT);
     rocket::tokio::task::spawn_blocking(move || {
         let mut out = ChannelWriter {
@@ -59,22 +76,19 @@ pub fn streamed(
         // nobody to tell.
         let _ = write(&mut out).and_then(|_| out.flush());
     });
-    ByteStream(stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|chunk| (chunk, rx))
-    }))
+    ByteStream(Chunks(rx))
 }
 
 /// A download: the streamed body with its type and file name.
-#[derive(Responder)]
-pub struct Download<S: Stream<Item = Vec<u8>> + Send + 'static> {
-    body: ByteStream<S>,
+pub struct Download {
+    body: ByteStream<Chunks>,
     content_type: ContentType,
     disposition: Header<'static>,
 }
 
-impl<S: Stream<Item = Vec<u8>> + Send + 'static> Download<S> {
+impl Download {
     /// `filename` must be plain ASCII without quotes (made from fixed names).
-    pub fn new(body: ByteStream<S>, content_type: ContentType, filename: &str) -> Self {
+    pub fn new(body: ByteStream<Chunks>, content_type: ContentType, filename: &str) -> Self {
         Download {
             body,
             content_type,
@@ -83,6 +97,15 @@ impl<S: Stream<Item = Vec<u8>> + Send + 'static> Download<S> {
                 format!("attachment; filename=\"{filename}\""),
             ),
         }
+    }
+}
+
+impl<'r> Responder<'r, 'r> for Download {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'r> {
+        Response::build_from(self.body.respond_to(req)?)
+            .header(self.content_type)
+            .header(self.disposition)
+            .ok()
     }
 }
 
@@ -108,10 +131,7 @@ pub async fn graph_export(
 }
 
 /// The export of a view as a streamed file named `network.<format>`.
-pub fn graph_download(
-    format: GraphFormat,
-    graph: ExportGraph,
-) -> Download<impl Stream<Item = Vec<u8>>> {
+pub fn graph_download(format: GraphFormat, graph: ExportGraph) -> Download {
     let (top, sub) = format.media_type();
     let content_type = ContentType::new(top, sub).with_params(("charset", "utf-8"));
     let filename = format!("network.{}", format.extension());
@@ -119,5 +139,43 @@ pub fn graph_download(
         streamed(move |out| format.write(&graph, out)),
         content_type,
         &filename,
+    )
+}
+
+/// Reads a view from the network page's parameters and makes the selection of a record
+/// export on the current snapshot, off the async workers. The answer's persons are those
+/// the file may show a signed-in caller (none are logged for anonymous callers, whose
+/// files hold public persons only).
+pub async fn records_export(
+    graph: &Arc<GraphState>,
+    params: Params,
+    viewer: Viewer,
+) -> Result<Result<Answer<Selection>, Problems>> {
+    let s = graph.current();
+    rocket::tokio::task::spawn_blocking(move || {
+        let request = query::parse::<ViewRequest>(&s, &params, viewer)?;
+        let selection = Selection::of(s, &request, viewer);
+        let persons = match viewer {
+            Viewer::SignedIn => selection.persons().clone(),
+            Viewer::Anonymous => Default::default(),
+        };
+        Ok(Answer {
+            body: selection,
+            persons,
+        })
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("export task failed: {e}")))
+}
+
+/// The records of a selection as a streamed file, read from the database while it is
+/// written.
+pub fn records_download(format: RecordFormat, selection: Selection, db: &Db) -> Download {
+    let (top, sub) = format.media_type();
+    let pool = db.pool().clone();
+    Download::new(
+        streamed(move |out| records::write(format, &selection, &pool, out)),
+        ContentType::new(top, sub),
+        format.filename(),
     )
 }

@@ -1,4 +1,6 @@
 //! Citations tie any record to a source with a locator.
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 
 use super::refs;
@@ -40,6 +42,35 @@ pub fn of(conn: &mut DbConn, kind: &str, id: &str) -> Result<Vec<Citation>> {
         .into_iter()
         .map(|(source_id, locator)| Citation { source_id, locator })
         .collect())
+}
+
+/// The citations of several records of one kind in one query, by record id (records
+/// without citations are missing from the map).
+pub fn of_records(
+    conn: &mut DbConn,
+    kind: &str,
+    ids: &[&str],
+) -> Result<HashMap<String, Vec<Citation>>> {
+    let mut out: HashMap<String, Vec<Citation>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let rows: Vec<(String, String, String)> = citations::table
+        .filter(citations::record_kind.eq(kind))
+        .filter(citations::record_id.eq_any(ids))
+        .order((citations::record_id, citations::id))
+        .select((
+            citations::record_id,
+            citations::source_id,
+            citations::locator,
+        ))
+        .load(conn)?;
+    for (record, source_id, locator) in rows {
+        out.entry(record)
+            .or_default()
+            .push(Citation { source_id, locator });
+    }
+    Ok(out)
 }
 
 /// Replaces the citations of a record with `list`.

@@ -59,6 +59,11 @@ impl Row {
             .order(funding_partners::organisation_id)
             .select((funding_partners::organisation_id, funding_partners::role))
             .load(conn)?;
+        self.with_partners(&partners)
+    }
+
+    /// The record with its partners given as (organisation id, role).
+    fn with_partners(self, partners: &[(String, String)]) -> Result<Record<Funding>> {
         let with_role = |role: &str| {
             partners
                 .iter()
@@ -201,6 +206,40 @@ impl Resource for Funding {
             .set(fundings::deleted_at.eq(deleted_at))
             .execute(conn)?;
         Ok(())
+    }
+
+    fn live_after(conn: &mut DbConn, after: &str, limit: i64) -> Result<Vec<Record<Self>>> {
+        let rows: Vec<Row> = fundings::table
+            .filter(fundings::deleted_at.is_null())
+            .filter(fundings::id.gt(after))
+            .order(fundings::id)
+            .limit(limit)
+            .load(conn)?;
+        // The partners of the whole page in one query.
+        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        let partners: Vec<(String, String, String)> = funding_partners::table
+            .filter(funding_partners::funding_id.eq_any(&ids))
+            .order((
+                funding_partners::funding_id,
+                funding_partners::organisation_id,
+            ))
+            .select((
+                funding_partners::funding_id,
+                funding_partners::organisation_id,
+                funding_partners::role,
+            ))
+            .load(conn)?;
+        let mut by_funding: std::collections::HashMap<String, Vec<(String, String)>> =
+            std::collections::HashMap::new();
+        for (funding, org, role) in partners {
+            by_funding.entry(funding).or_default().push((org, role));
+        }
+        rows.into_iter()
+            .map(|r| {
+                let partners = by_funding.remove(&r.id).unwrap_or_default();
+                r.with_partners(&partners)
+            })
+            .collect()
     }
 
     fn list(conn: &mut DbConn, _caller: &Caller, q: &ListQuery) -> Result<Page<Record<Self>>> {

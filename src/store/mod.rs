@@ -53,7 +53,7 @@ pub(crate) fn identity_key(parts: &[&str]) -> String {
 }
 
 /// The row-level methods of `Resource` that are the same for every table: load by id,
-/// insert, update and set the deletion stamp. Expects a `Row` type with `from_record`
+/// insert, update, set the deletion stamp and page through live rows. Expects a `Row` type with `from_record`
 /// and `into_record` in scope.
 macro_rules! row_io {
     ($table:ident) => {
@@ -85,6 +85,18 @@ macro_rules! row_io {
                 .set($table::deleted_at.eq(deleted_at))
                 .execute(conn)?;
             Ok(())
+        }
+
+        fn live_after(conn: &mut DbConn, after: &str, limit: i64) -> Result<Vec<Record<Self>>> {
+            $table::table
+                .filter($table::deleted_at.is_null())
+                .filter($table::id.gt(after))
+                .order($table::id)
+                .limit(limit)
+                .load::<Row>(conn)?
+                .into_iter()
+                .map(Row::into_record)
+                .collect()
         }
     };
 }

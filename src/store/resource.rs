@@ -97,6 +97,11 @@ pub trait Resource:
     fn insert(conn: &mut DbConn, record: &Record<Self>) -> Result<()>;
     fn update(conn: &mut DbConn, record: &Record<Self>) -> Result<()>;
     fn set_deleted(conn: &mut DbConn, id: &str, deleted_at: Option<&str>) -> Result<()>;
+    /// Up to `limit` live records whose ids come after `after` (`""`: from the first), in
+    /// id order, without citations: keyset pages through a whole table for the exports,
+    /// which read every row once whatever its size (no offsets to skip over). Callers
+    /// apply visibility themselves.
+    fn live_after(conn: &mut DbConn, after: &str, limit: i64) -> Result<Vec<Record<Self>>>;
     /// Live records matching the query that the caller may see (without citations).
     fn list(conn: &mut DbConn, caller: &Caller, query: &ListQuery) -> Result<Page<Record<Self>>>;
 

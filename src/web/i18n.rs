@@ -109,6 +109,13 @@ pub const LABELS: Labels = &[
     ("orgs.edit", "Bearbeiten", "Edit"),
     ("orgs.delete", "Löschen", "Delete"),
     ("orgs.count", "Treffer", "results"),
+    (
+        "orgs.download",
+        "Datensätze dieser Auswahl (Art, Stadt, Dachverband) herunterladen",
+        "Download the records of this selection (kind, city, umbrella)",
+    ),
+    ("export.zip", "CSV-Dateien (ZIP)", "CSV files (ZIP)"),
+    ("export.xlsx", "Excel (XLSX)", "Excel (XLSX)"),
     ("orgs.all_kinds", "Alle Arten", "All kinds"),
     ("orgs.status", "Status", "Status"),
     ("orgs.active", "aktiv", "active"),

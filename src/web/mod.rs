@@ -2,6 +2,7 @@
 mod admin;
 mod assets;
 mod auth;
+mod exports;
 pub mod forms;
 pub mod i18n;
 mod links;
@@ -159,6 +160,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/", links::routes())
         .mount("/overlaps", overlaps::routes())
         .mount("/", network::routes())
+        .mount("/", exports::routes())
         .mount("/admin", admin::routes())
         .mount("/persons", persons::routes())
         .mount("/sources", records::source_routes())

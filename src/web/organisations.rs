@@ -39,14 +39,31 @@ struct ListView {
     result: ListPage<Record<Organisation>>,
 }
 
+/// A filter value inside an address.
+fn enc(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('&', "%26")
+        .replace(' ', "+")
+        .replace('#', "%23")
+}
+
 impl ListView {
+    /// The list's filters that the record exports read (the network view's `kind`,
+    /// `city`, `umbrella`; search and status are the list's own).
+    fn export_query(&self) -> String {
+        [
+            ("kind", &self.kind),
+            ("city", &self.city),
+            ("umbrella", &self.umbrella),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+    }
+
     fn link(&self, page: i64) -> String {
-        let enc = |s: &str| {
-            s.replace('%', "%25")
-                .replace('&', "%26")
-                .replace(' ', "+")
-                .replace('#', "%23")
-        };
         format!(
             "/organisations?q={}&kind={}&city={}&status={}&umbrella={}&page={page}",
             enc(&self.q),

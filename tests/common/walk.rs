@@ -1,6 +1,7 @@
 //! A walk over every mounted GET route (API, pages, and the CSV downloads the pages link
 //! to), each asked about the privacy fixture: the route list comes from the built
-//! Rocket, so a route added later is walked without a new test.
+//! Rocket, so a route added later is walked without a new test. ZIP answers (the record
+//! exports, XLSX) are read as the text of their files, so the checks see inside them.
 use std::collections::BTreeSet;
 
 use rocket::http::{Header, Method, Status};
@@ -54,6 +55,20 @@ fn fill(path: &str, fx: &Privacy) -> String {
     out.join("/")
 }
 
+/// `fill`, and for the export route every format (the graph and the record exports
+/// answer through one route).
+fn fills(path: &str, fx: &Privacy) -> Vec<String> {
+    let plain = fill(path, fx);
+    if path.ends_with("/export/<format>") {
+        let base = plain.trim_end_matches("gexf");
+        return ["gexf", "graphml", "csv", "xlsx"]
+            .iter()
+            .map(|f| format!("{base}{f}"))
+            .collect();
+    }
+    vec![plain]
+}
+
 /// The parameters the graph and overlaps routes read. Elsewhere `from`/`to` are dates,
 /// so only the path route gets them. `person=` goes to the API only: no page reads it,
 /// and pages echo their address in the language link.
@@ -88,8 +103,11 @@ pub fn targets(app: &TestApp, fx: &Privacy) -> Vec<Target> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for path in routes {
-        let plain = fill(&path, fx);
-        let uris = [plain.clone(), format!("{plain}?{}", query(&path, fx))];
+        let mut uris = Vec::new();
+        for plain in fills(&path, fx) {
+            uris.push(plain.clone());
+            uris.push(format!("{plain}?{}", query(&path, fx)));
+        }
         for uri in uris {
             if seen.insert(uri.clone()) {
                 out.push(Target {
@@ -116,8 +134,26 @@ pub fn fetch(app: &TestApp, uri: &str, token: Option<&str>) -> Answer {
     let res = req.dispatch();
     let status = res.status();
     let html = res.content_type().is_some_and(|c| c.is_html());
-    let body = res.into_string().unwrap_or_default();
+    let bytes = res.into_bytes().unwrap_or_default();
+    let body = unpacked(&bytes).unwrap_or_else(|| String::from_utf8(bytes).unwrap_or_default());
     Answer { status, html, body }
+}
+
+/// The text of every file in a ZIP (the record exports, XLSX), one after the other, so
+/// that the checks see what a spreadsheet shows; `None` for anything else.
+pub fn unpacked(bytes: &[u8]) -> Option<String> {
+    use std::io::Read;
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return None;
+    }
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a ZIP");
+    let mut text = String::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).expect("a ZIP entry");
+        file.read_to_string(&mut text).expect("UTF-8 in the ZIP");
+        text.push('\n');
+    }
+    Some(text)
 }
 
 /// Visits every target and every CSV link on the pages it gets back (each address

@@ -61,15 +61,23 @@ pub fn all() -> Vec<Op> {
         network_view(
             Op::get(
                 "/api/v1/export/{format}",
-                "The network view as a file: GEXF 1.3 for Gephi, GraphML for networkx and igraph",
+                "The network view as a file: GEXF 1.3 for Gephi, GraphML for networkx and \
+                 igraph; or the view's records for spreadsheets: csv (a ZIP with one CSV \
+                 file per record type) or xlsx (one sheet per record type)",
             )
             .tag("export")
-            .path_param("format", "gexf or graphml")
+            .path_param("format", "gexf, graphml, csv or xlsx")
             .errors(&[404, 422]),
         )
         .file(
-            &["application/gexf+xml", "application/graphml+xml"],
-            "The file, streamed (persons as nodes for signed-in callers only)",
+            &[
+                "application/gexf+xml",
+                "application/graphml+xml",
+                "application/zip",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ],
+            "The file, streamed (graphs: persons as nodes for signed-in callers only; \
+             records: anonymous callers get public persons only)",
         ),
     );
     ops.push(

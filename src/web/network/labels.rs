@@ -28,6 +28,11 @@ pub const LABELS: Labels = &[
     ("net.json", "Als JSON", "As JSON"),
     ("net.gexf", "Für Gephi (GEXF)", "For Gephi (GEXF)"),
     ("net.graphml", "Für networkx/igraph (GraphML)", "For networkx/igraph (GraphML)"),
+    (
+        "net.records",
+        "Datensätze für Tabellen",
+        "Records for spreadsheets",
+    ),
     ("net.png", "Als PNG", "As PNG"),
     ("net.legend", "Legende", "Legend"),
     ("net.table", "Als Tabelle", "As a table"),

@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use askama::Template;
-use rocket::futures::stream::Stream;
 use rocket::http::Header;
 use rocket::response::content::RawHtml;
 use rocket::serde::json::Json;
@@ -417,7 +416,7 @@ async fn graph_file(
     g: &State<Arc<GraphState>>,
     p: Params,
     format: GraphFormat,
-) -> Result<Shown<Download<impl Stream<Item = Vec<u8>>>>, HtmlError> {
+) -> Result<Shown<Download>, HtmlError> {
     let a = graph_export(g, p, Viewer::of(&chrome.caller))
         .await
         .map_err(|e| fail(chrome, e))?
@@ -430,7 +429,7 @@ async fn gexf_file(
     chrome: Chrome,
     g: &State<Arc<GraphState>>,
     p: Params,
-) -> Result<Shown<Download<impl Stream<Item = Vec<u8>>>>, HtmlError> {
+) -> Result<Shown<Download>, HtmlError> {
     graph_file(&chrome, g, p, GraphFormat::Gexf).await
 }
 
@@ -439,7 +438,7 @@ async fn graphml_file(
     chrome: Chrome,
     g: &State<Arc<GraphState>>,
     p: Params,
-) -> Result<Shown<Download<impl Stream<Item = Vec<u8>>>>, HtmlError> {
+) -> Result<Shown<Download>, HtmlError> {
     graph_file(&chrome, g, p, GraphFormat::Graphml).await
 }
 

@@ -254,6 +254,32 @@ impl GraphQuery for ViewRequest {
 }
 
 impl ViewRequest {
+    /// Whether the request filters nothing: every organisation and every link, over all
+    /// time (size, highlights and layout aside).
+    pub fn selects_everything(&self) -> bool {
+        self.time == TimeFilter::ALL
+            && self.links.is_all()
+            && self.kinds.is_empty()
+            && self.city.is_none()
+            && self.umbrella.is_none()
+            && self.funder.is_none()
+            && self.focus.is_none()
+    }
+
+    /// The organisations the view shows: those kept by the filters, or with a focus the
+    /// ones within `depth` links of it (as the picture has them).
+    pub fn selected_organisations(&self, s: &Snapshot, viewer: Viewer) -> BTreeSet<NodeIndex> {
+        if self.focus.is_none() {
+            return self.organisations(s);
+        }
+        self.run(s, viewer)
+            .nodes
+            .into_iter()
+            .map(|n| n.node)
+            .filter(|&n| s.org(n).is_some())
+            .collect()
+    }
+
     /// Organisations kept by the filters, active at some time in the window.
     fn organisations(&self, s: &Snapshot) -> BTreeSet<NodeIndex> {
         let members: Option<HashSet<NodeIndex>> = self.umbrella.map(|u| {
