@@ -188,19 +188,19 @@ impl Resource for Organisation {
     }
 
     fn find_duplicate(&self, conn: &mut DbConn, except_id: Option<&str>) -> Result<Option<String>> {
-        let candidates: Vec<(String, Option<String>)> = organisations::table
+        // The stored key, through its unique index (a `lower(name)` comparison would scan
+        // the whole table on every write).
+        let key = super::identity_key(&[
+            &self.name,
+            self.kind.as_str(),
+            self.city.as_deref().unwrap_or_default(),
+        ]);
+        let ids: Vec<String> = organisations::table
             .filter(organisations::deleted_at.is_null())
-            .filter(organisations::kind.eq(self.kind.as_str()))
-            .filter(lower(organisations::name).eq(lower(self.name.clone())))
-            .select((organisations::id, organisations::city))
+            .filter(organisations::identity_key.eq(key))
+            .select(organisations::id)
             .load(conn)?;
-        let city = self.city.as_deref().map(str::to_lowercase);
-        Ok(candidates
-            .into_iter()
-            .find(|(id, c)| {
-                Some(id.as_str()) != except_id && c.as_deref().map(str::to_lowercase) == city
-            })
-            .map(|(id, _)| id))
+        Ok(ids.into_iter().find(|id| Some(id.as_str()) != except_id))
     }
 
     super::cites_field!();

@@ -102,7 +102,8 @@ impl Resource for Person {
     fn find_duplicate(&self, conn: &mut DbConn, except_id: Option<&str>) -> Result<Option<String>> {
         let ids: Vec<String> = persons::table
             .filter(persons::deleted_at.is_null())
-            .filter(lower(persons::display_name).eq(lower(self.display_name.clone())))
+            // The stored key, through its unique index (see organisations).
+            .filter(persons::identity_key.eq(super::identity_key(&[&self.display_name])))
             .select(persons::id)
             .load(conn)?;
         Ok(ids.into_iter().find(|id| Some(id.as_str()) != except_id))

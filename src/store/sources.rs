@@ -87,7 +87,8 @@ impl Resource for Source {
     fn find_duplicate(&self, conn: &mut DbConn, except_id: Option<&str>) -> Result<Option<String>> {
         let ids: Vec<String> = sources::table
             .filter(sources::deleted_at.is_null())
-            .filter(lower(sources::title).eq(lower(self.title.clone())))
+            // The stored key, through its unique index (see organisations).
+            .filter(sources::identity_key.eq(super::identity_key(&[&self.title])))
             .select(sources::id)
             .load(conn)?;
         Ok(ids.into_iter().find(|id| Some(id.as_str()) != except_id))
