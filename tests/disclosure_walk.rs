@@ -1,7 +1,7 @@
 //! Issue 7, by walking the mounted route list: every GET route (API, pages, and the CSV
 //! downloads the pages link to) is asked about one fixture. Signed out, no answer may
-//! carry a restricted person's name, id, title, role or dates; signed in (viewer, then
-//! editor), each answer must leave one `person_reads` row for exactly the persons it
+//! carry a restricted person's name, id, title, role or dates; signed in (viewer, editor,
+//! admin), each answer must leave one `person_reads` row for exactly the persons it
 //! shows. A route added later is walked without a new test. Failures are collected and
 //! reported together, so one run shows every leak; `--nocapture` prints the walk.
 mod common;
@@ -108,15 +108,15 @@ fn read_rows(app: &TestApp) -> Vec<(String, String)> {
         .expect("read log")
 }
 
-/// Signed in (as a viewer, then as an editor, who also gets the forms): the rows each
-/// answer adds name exactly the persons whose name or id it carries (echoes of the
+/// Signed in (as a viewer; an editor, who also gets the forms; an admin, who also gets
+/// the read log and the Art. 15 export): the rows each answer adds name exactly the persons whose name or id it carries (echoes of the
 /// address aside).
 fn signed_in_answers_log_exactly_the_persons_shown(app: &TestApp) {
     let fx = privacy::build(app);
     let targets = targets(app, &fx);
     routes_walked(&targets);
     let mut failures = Vec::new();
-    for role in [UserRole::Viewer, UserRole::Editor] {
+    for role in [UserRole::Viewer, UserRole::Editor, UserRole::Admin] {
         let token = app.token(role);
         sign_in(app, role);
         let who = role.to_string();

@@ -30,7 +30,7 @@ async fn export(
     let document = db
         .run(move |c| data_subject::export(c, &caller, &id))
         .await?;
-    let persons = Disclosure::of([&document.person.id]);
+    let persons = document.shown.clone();
     Ok(Shown::new(Json(document), persons))
 }
 

@@ -5,7 +5,9 @@ use rocket::{get, routes, Route, State};
 
 use crate::api::resources::ListParams;
 use crate::db::Db;
+use crate::domain::Disclosure;
 use crate::error::Error;
+use crate::http::Shown;
 use crate::service::reads::{self, PersonRead};
 use crate::service::Caller;
 
@@ -16,13 +18,19 @@ async fn person_reads(
     caller: Caller,
     id: &str,
     params: ListParams,
-) -> Result<Json<Vec<PersonRead>>, Error> {
+) -> Result<Shown<Json<Vec<PersonRead>>>, Error> {
     let limit = params.into_query()?.limit();
     let id = id.to_string();
-    let found = db
-        .run(move |c| reads::of_person(c, &caller, &id, limit))
+    let (found, shown) = db
+        .run(move |c| {
+            let found = reads::of_person(c, &caller, &id, limit)?;
+            // The person asked about is the caller's own id (echoed); the request
+            // addresses can name others.
+            let shown = reads::persons_in_requests(c, &found, &id)?;
+            Ok::<_, Error>((found, shown))
+        })
         .await?;
-    Ok(Json(found))
+    Ok(Shown::new(Json(found), shown))
 }
 
 pub fn routes() -> Vec<Route> {

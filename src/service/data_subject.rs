@@ -7,7 +7,7 @@ use super::audit::{self, Change};
 use super::reads::{self, PersonRead};
 use super::{crud, Caller};
 use crate::db::{self, DbConn};
-use crate::domain::{is_record_id, Affiliation, Person, Record, UserRole};
+use crate::domain::{is_record_id, Affiliation, Disclosure, Person, Record, UserRole};
 use crate::error::{Error, Result};
 use crate::store::{affiliations, erasure};
 
@@ -35,6 +35,10 @@ pub struct SubjectExport {
     pub changes: Vec<Change>,
     /// Every time a signed-in user was shown the person, oldest first.
     pub reads: Vec<PersonRead>,
+    /// The persons the document shows: the person, and any other person a read's
+    /// request address names.
+    #[serde(skip)]
+    pub shown: Disclosure,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -108,13 +112,17 @@ pub fn export(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<SubjectExp
             });
         }
         let role_ids: Vec<String> = roles.iter().map(|r| r.role.id.clone()).collect();
+        let reads = reads::all_of_person(conn, id)?;
+        let mut shown = reads::persons_in_requests(conn, &reads, id)?;
+        shown.add(person.id.clone());
         Ok(SubjectExport {
             exported_at: db::now(),
             erased_at: erasure::erased_at(conn, id)?,
             changes: audit::of_person(conn, id, &role_ids)?,
-            reads: reads::all_of_person(conn, id)?,
+            reads,
             person,
             roles,
+            shown,
         })
     })
 }

@@ -96,3 +96,32 @@ pub fn all_of_person(conn: &mut DbConn, person_id: &str) -> Result<Vec<PersonRea
         .select((person_reads::at, users::name, person_reads::via))
         .load(conn)?)
 }
+
+/// The persons a list of reads shows besides the person read: a request address can
+/// name another person by id (`/api/v1/affiliations?person=…`), and showing it to an
+/// admin shows that person too, so it is disclosed (and logged) like any other. The
+/// person read (`about`) is left to the caller, who knows whether it shows it.
+pub fn persons_in_requests(
+    conn: &mut DbConn,
+    reads: &[PersonRead],
+    about: &str,
+) -> Result<Disclosure> {
+    let mut ids: Vec<String> = reads
+        .iter()
+        .flat_map(|r| {
+            r.via
+                .split(|c: char| !(c.is_ascii_hexdigit() || c == '-'))
+                .filter(|token| token.len() == 36 && *token != about)
+                .filter(|token| crate::domain::is_record_id(token))
+                .map(str::to_string)
+        })
+        .collect();
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Disclosure::none());
+    }
+    Ok(crate::store::refs::persons_among(conn, &ids)?
+        .into_iter()
+        .collect())
+}

@@ -51,6 +51,14 @@ pub fn organisation_deleted_at(conn: &mut DbConn, id: &str) -> Result<Option<Str
         .flatten())
 }
 
+/// Those of `ids` that name persons (deleted or not).
+pub fn persons_among(conn: &mut DbConn, ids: &[String]) -> Result<Vec<String>> {
+    Ok(persons::table
+        .filter(persons::id.eq_any(ids))
+        .select(persons::id)
+        .load(conn)?)
+}
+
 /// Those of `ids` that name deleted persons.
 pub fn deleted_persons(conn: &mut DbConn, ids: &[String]) -> Result<Vec<String>> {
     Ok(persons::table

@@ -291,19 +291,21 @@ fn load_profile(
 async fn profile(chrome: Chrome, db: &State<Db>, id: &str) -> ShownPage {
     require_signed_in(&chrome)?;
     let (caller, key) = (chrome.caller.clone(), id.to_string());
-    let ((record, roles, tandems), reads, erased_at) = db
+    let ((record, roles, tandems), (reads, in_reads), erased_at) = db
         .run(move |c| {
             let profile = load_profile(c, &caller, &key)?;
             let reads = match caller.require(UserRole::Admin) {
                 Ok(()) => reads::of_person(c, &caller, &key, 20)?,
                 Err(_) => Vec::new(),
             };
+            let in_reads = reads::persons_in_requests(c, &reads, &key)?;
             let erased_at = data_subject::erased_at(c, &key)?;
-            Ok((profile, reads, erased_at))
+            Ok((profile, (reads, in_reads), erased_at))
         })
         .await
         .map_err(|e| fail(&chrome, e))?;
-    let shown = Disclosure::of([&record.id]);
+    let mut shown = Disclosure::of([&record.id]);
+    shown.extend(in_reads);
     let view = ProfileView {
         chrome,
         record,

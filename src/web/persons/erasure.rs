@@ -100,7 +100,7 @@ pub(super) async fn export(
         .run(move |c| data_subject::export(c, &caller, &key))
         .await
         .map_err(|e| fail(&chrome, e))?;
-    let persons = Disclosure::of([&document.person.id]);
+    let persons = document.shown.clone();
     // The id is a checked UUID here (the export found it), so it is safe in the header.
     let filename = format!(
         "attachment; filename=\"person-{}.json\"",
