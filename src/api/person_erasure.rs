@@ -5,7 +5,6 @@ use rocket::serde::json::Json;
 use rocket::{get, post, routes, Route, State};
 
 use crate::db::Db;
-use crate::domain::Disclosure;
 use crate::error::Error;
 use crate::http::Shown;
 use crate::service::data_subject::{self, Erasure, SubjectExport};

@@ -5,7 +5,6 @@ use rocket::{get, routes, Route, State};
 
 use crate::api::resources::ListParams;
 use crate::db::Db;
-use crate::domain::Disclosure;
 use crate::error::Error;
 use crate::http::Shown;
 use crate::service::reads::{self, PersonRead};
