@@ -42,6 +42,9 @@ pub enum Error {
     Unauthorized,
     #[error("this needs the {0} role")]
     Forbidden(&'static str),
+    /// An upload over a stated limit (the message names it).
+    #[error("{0}")]
+    TooLarge(String),
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("database error: {0}")]
@@ -73,6 +76,7 @@ impl Error {
             Error::Conflict { .. } => 409,
             Error::Unauthorized => 401,
             Error::Forbidden(_) => 403,
+            Error::TooLarge(_) => 413,
             Error::Unavailable(_) => 503,
             Error::Database(_) | Error::Internal(_) => 500,
         }

@@ -8,6 +8,7 @@ pub mod export;
 pub mod generate;
 pub mod graph;
 pub mod http;
+pub mod import;
 pub mod picture;
 pub mod schema;
 pub mod secret;

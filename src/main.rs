@@ -44,6 +44,25 @@ enum Command {
         out: Option<std::path::PathBuf>,
         params: Vec<String>,
     },
+    /// Import records from files as the exports write them: CSV (one per table, or a
+    /// ZIP of them) or XLSX. Every row is checked first; nothing is written if one fails.
+    Import {
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        /// Check and show what would happen, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the valid rows even if others fail.
+        #[arg(long)]
+        only_valid: bool,
+        /// Rows that nearly match an existing record: ask (list them, write nothing),
+        /// match (take the existing record) or create (a new record anyway).
+        #[arg(long, default_value = "ask")]
+        near_matches: String,
+        /// The source rows without citations cite (default: a new source naming the files).
+        #[arg(long)]
+        source: Option<String>,
+    },
     /// Write a consistent copy of the SQLite database to FILE while the service runs.
     Backup { file: std::path::PathBuf },
     /// Manage users.
@@ -91,6 +110,24 @@ fn main() -> ExitCode {
             out,
             params,
         } => export(&format, out.as_deref(), &params),
+        Command::Import {
+            files,
+            dry_run,
+            only_valid,
+            near_matches,
+            source,
+        } => with_db(|conn| {
+            let near_matches = knotenpunkt::import::NearMatches::parse(&near_matches)
+                .ok_or_else(|| Error::invalid("near-matches", "must be ask, match or create"))?;
+            let options = knotenpunkt::import::ImportOptions {
+                file_name: String::new(),
+                dry_run,
+                only_valid,
+                near_matches,
+                source_id: source,
+            };
+            import_files(conn, &files, options)
+        }),
         Command::Backup { file } => with_db(|conn| {
             db::backup(conn, &file)?;
             Ok(format!("backup written to {}", file.display()))
@@ -224,4 +261,96 @@ fn seed_files(conn: &mut db::DbConn, files: &[std::path::PathBuf]) -> Result<Str
         seed::load_files(conn, &texts)?
     };
     Ok(report.to_string())
+}
+
+/// Reads every file, imports their tables together (one transaction, one import) with a
+/// progress bar, and prints what was done or what stands in the way.
+fn import_files(
+    conn: &mut db::DbConn,
+    files: &[std::path::PathBuf],
+    mut options: knotenpunkt::import::ImportOptions,
+) -> Result<String> {
+    use knotenpunkt::import::{self, ImportFormat};
+    let mut tables = Vec::new();
+    let mut problems = Vec::new();
+    let mut names = Vec::new();
+    for path in files {
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let format = ImportFormat::of_file_name(&name)
+            .ok_or_else(|| Error::invalid("file", format!("{name}: not .csv, .zip or .xlsx")))?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::invalid("file", format!("{}: {e}", path.display())))?;
+        match import::read(format, &name, &bytes) {
+            Ok(t) => tables.extend(t),
+            Err(p) => problems.extend(p),
+        }
+        names.push(name);
+    }
+    options.file_name = names.join(", ");
+    let report = if problems.is_empty() {
+        let total: usize = tables.iter().map(|t| t.rows.len()).sum();
+        let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            indicatif::ProgressBar::new(total as u64)
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        let report = import::run(
+            conn,
+            &knotenpunkt::domain::Caller::System,
+            &options,
+            &tables,
+            &mut |n| bar.inc(n as u64),
+        )?;
+        bar.finish_and_clear();
+        report
+    } else {
+        import::ImportReport {
+            dry_run: options.dry_run,
+            problems,
+            ..Default::default()
+        }
+    };
+    for p in &report.problems {
+        let place: Vec<String> = [
+            Some(p.file.clone()),
+            p.table.clone(),
+            p.line.map(|l| format!("line {l}")),
+            p.column.clone().map(|c| format!("column {c}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        eprintln!("{}: {}", place.join(", "), p.message);
+    }
+    for n in &report.near_matches {
+        eprintln!(
+            "{}, line {}: \"{}\" nearly matches {} \"{}\" (decide with --near-matches match or create)",
+            n.file, n.line, n.label, n.existing_id, n.existing_label
+        );
+    }
+    let c = &report.counts;
+    let summary = format!(
+        "{} rows: {} created, {} updated, {} unchanged, {} near matches, {} invalid",
+        c.rows, c.created, c.updated, c.unchanged, c.near_matches, c.invalid
+    );
+    if report.dry_run {
+        Ok(format!("dry run, nothing written — {summary}"))
+    } else if report.written {
+        Ok(format!(
+            "imported ({}) — {summary}",
+            report.import_id.as_deref().unwrap_or_default()
+        ))
+    } else {
+        Err(Error::invalid(
+            "file",
+            format!("nothing imported — {summary}"),
+        ))
+    }
 }

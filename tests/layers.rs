@@ -17,7 +17,7 @@ fn rank(module: &str) -> Option<u8> {
         "service" => 3,
         "graph" => 4,
         "picture" => 5,
-        "export" => 6,
+        "export" | "import" => 6,
         "http" => 7,
         "api" | "web" => 8,
         "app" | "seed" | "generate" | "secret" | "main" => 9,

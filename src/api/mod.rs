@@ -3,6 +3,7 @@ mod caller;
 mod changes;
 mod export;
 mod graph;
+mod import;
 pub mod openapi;
 mod person_erasure;
 mod person_reads;
@@ -36,6 +37,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/api/v1/changes", changes::routes())
         .mount("/api/v1", graph::routes())
         .mount("/api/v1/export", export::routes())
+        .mount("/api/v1", import::routes())
         .mount("/api/v1", openapi::routes())
         .register(
             "/api",

@@ -13,6 +13,7 @@ impl Error {
             Error::Validation(list) => list.clone(),
             Error::NotFound { .. } => vec![FieldError::new("id", self.to_string())],
             Error::Conflict { .. } => vec![FieldError::new("record", self.to_string())],
+            Error::TooLarge(_) => vec![FieldError::new("body", self.to_string())],
             Error::Unauthorized | Error::Forbidden(_) => {
                 vec![FieldError::new("authorization", self.to_string())]
             }

@@ -18,6 +18,14 @@ pub fn guard(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// The text as it was before `guard`: the `'` in front of a would-be formula goes.
+pub fn unguard(text: &str) -> Cow<'_, str> {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.trim_start().starts_with(FORMULA_STARTS) => Cow::Borrowed(rest),
+        _ => Cow::Borrowed(text),
+    }
+}
+
 /// One cell: guarded, quoted, inner quotes doubled.
 pub fn cell(text: &str) -> String {
     format!("\"{}\"", guard(text).replace('"', "\"\""))
@@ -61,6 +69,13 @@ mod tests {
         assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(cell("–"), "\"–\"", "the en dash is not a minus");
         assert_eq!(cell(""), "\"\"");
+    }
+
+    #[test]
+    fn unguard_undoes_guard() {
+        for text in ["=1+1", "  =1", "-5", "'quoted", "plain", "'", "＝x"] {
+            assert_eq!(unguard(&guard(text)), text);
+        }
     }
 
     #[test]

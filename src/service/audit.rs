@@ -147,3 +147,24 @@ impl Change {
         }
     }
 }
+
+/// The imports (one change `import` each, with the file and its counts), newest first.
+pub fn imports(
+    conn: &mut DbConn,
+    caller: &Caller,
+    limit: i64,
+    offset: i64,
+) -> Result<Page<Change>> {
+    caller.require(UserRole::Editor)?;
+    let total: i64 = changes::table
+        .filter(changes::record_kind.eq("import"))
+        .count()
+        .get_result(conn)?;
+    let items = changes::table
+        .filter(changes::record_kind.eq("import"))
+        .order((changes::at.desc(), changes::id.desc()))
+        .limit(limit.clamp(0, 500))
+        .offset(offset.max(0))
+        .load::<Change>(conn)?;
+    Ok(Page { items, total })
+}

@@ -98,7 +98,18 @@ pub fn load_full<R: Resource>(conn: &mut DbConn, id: &str) -> Result<Option<Reco
     Ok(Some(record))
 }
 
-pub fn create<R: Resource>(conn: &mut DbConn, caller: &Caller, mut input: R) -> Result<Record<R>> {
+pub fn create<R: Resource>(conn: &mut DbConn, caller: &Caller, input: R) -> Result<Record<R>> {
+    create_with_id(conn, caller, db::new_id(), input)
+}
+
+/// Creates a record under a given id (an import keeps the ids its file holds, so that
+/// the file's links between its rows stay right).
+pub fn create_with_id<R: Resource>(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: String,
+    mut input: R,
+) -> Result<Record<R>> {
     caller.require(UserRole::Editor)?;
     validate_input(&mut input)?;
     conn.transaction(|conn| {
@@ -106,7 +117,7 @@ pub fn create<R: Resource>(conn: &mut DbConn, caller: &Caller, mut input: R) -> 
         check_against_store(conn, &input, None)?;
         let now = db::now();
         let record = Record {
-            id: db::new_id(),
+            id,
             data: input,
             created_at: now.clone(),
             updated_at: now,

@@ -2,7 +2,7 @@
 //! may call it, its parameters, its body, its answer and the error answers it can give.
 use utoipa::openapi::path::{OperationBuilder, ParameterBuilder, ParameterIn};
 use utoipa::openapi::request_body::RequestBodyBuilder;
-use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{ContentBuilder, HttpMethod, Ref, RefOr, Required, ResponseBuilder};
 use utoipa::{IntoParams, ToSchema};
@@ -166,6 +166,20 @@ impl Op {
         self
     }
 
+    /// A file as the body, in one of `media_types` (an import): over the size limit 413.
+    pub fn file_body(mut self, media_types: &[&'static str]) -> Op {
+        let mut body = RequestBodyBuilder::new().required(Some(Required::True));
+        for media_type in media_types {
+            body = body.content(
+                *media_type,
+                ContentBuilder::new().schema(Some(string())).build(),
+            );
+        }
+        self.builder = self.builder.request_body(Some(body.build()));
+        self.errors.push(413);
+        self
+    }
+
     /// The answer: `status` with a body of the given schema.
     pub fn answer(mut self, status: u16, schema: RefOr<Schema>, text: &str) -> Op {
         self.answers.push((status, Some(schema), text.to_string()));
@@ -207,7 +221,14 @@ impl Op {
         Schemas,
     ) {
         let mut builder = self.builder;
+        let mut answered: Vec<(u16, RefOr<Schema>)> = Vec::new();
         for (status, schema, text) in self.answers {
+            if self.errors.contains(&status) {
+                if let Some(schema) = schema {
+                    answered.push((status, schema));
+                }
+                continue;
+            }
             let mut response = ResponseBuilder::new().description(text);
             if let Some(schema) = schema {
                 response = response.content(
@@ -230,13 +251,21 @@ impl Op {
         self.errors.sort_unstable();
         self.errors.dedup();
         for status in self.errors {
+            // A status that is also an answer (an import refused with its report, 422)
+            // carries either body.
+            let error_body: RefOr<Schema> = Ref::from_schema_name("ErrorBody").into();
+            let schema: RefOr<Schema> = match answered.iter().find(|(s, _)| *s == status) {
+                Some((_, answer)) => OneOfBuilder::new()
+                    .item(answer.clone())
+                    .item(error_body)
+                    .into(),
+                None => error_body,
+            };
             let error = ResponseBuilder::new()
                 .description(error_text(status))
                 .content(
                     "application/json",
-                    ContentBuilder::new()
-                        .schema(Some(Ref::from_schema_name("ErrorBody")))
-                        .build(),
+                    ContentBuilder::new().schema(Some(schema)).build(),
                 );
             builder = builder.response(status.to_string(), error.build());
         }

@@ -80,12 +80,81 @@ pub fn all() -> Vec<Op> {
              records: anonymous callers get public persons only)",
         ),
     );
+    ops.extend(import());
     ops.push(
         Op::get("/api/v1/openapi.json", "This document")
             .tag("meta")
             .answer(200, object(), "The OpenAPI 3.1 document of /api/v1"),
     );
     ops
+}
+
+/// The bulk import (`api::import`), for editors.
+fn import() -> Vec<Op> {
+    let mut import = Op::post(
+        "/api/v1/import",
+        "Import records from a file as the exports write them (CSV, a ZIP of CSV files, \
+         XLSX): every row is checked and matched first; nothing is written if a row fails \
+         or nearly matches an existing record (unless only_valid or near_matches say so)",
+    )
+    .tag("import")
+    .access(Access::Editor)
+    .query(
+        "format",
+        words(&["csv", "xlsx"]),
+        "The file's format (default: by file_name)",
+    )
+    .query(
+        "file_name",
+        string(),
+        "The file's name, cited by the import's source",
+    )
+    .query(
+        "dry_run",
+        words(&["true", "false"]),
+        "Check and preview, write nothing",
+    )
+    .query(
+        "only_valid",
+        words(&["true", "false"]),
+        "Write the valid rows even if others fail",
+    )
+    .query(
+        "near_matches",
+        words(&["ask", "match", "create"]),
+        "Rows that nearly match an existing record: list them and write nothing (ask, the \
+         default), take the existing record (match) or create a new one (create)",
+    )
+    .query(
+        "source_id",
+        string(),
+        "The source rows without citations cite (default: a new one)",
+    )
+    .file_body(&[
+        "text/csv",
+        "application/zip",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/octet-stream",
+    ]);
+    let report = import.schemas.add::<crate::import::ImportReport>();
+    let import = import
+        .answer(
+            200,
+            report.clone(),
+            "Imported, or the dry run's preview, row by row",
+        )
+        .answer(
+            422,
+            report,
+            "Refused: the report lists every problem; nothing was written",
+        );
+    let list = Op::get("/api/v1/imports", "The imports done, newest first")
+        .tag("import")
+        .access(Access::Editor)
+        .query("limit", integer(0, 500), "At most this many (default 100)")
+        .query("offset", integer(0, i64::MAX), "Skip this many")
+        .ok_page::<Change>("One page of import events");
+    vec![import, list]
 }
 
 /// A named person's GDPR rights (`api::person_erasure`), for admins.
