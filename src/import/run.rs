@@ -313,15 +313,27 @@ impl Importer<'_> {
                 return Ok(());
             }
         };
+        let matched_by_id = existing.is_some();
+        let near_key = input.near_key();
         if existing.is_none() {
-            if let Some(same) = input.find_duplicate(conn, None)? {
-                existing = crud::load_full::<R>(conn, &same)?;
+            // Equal identities have equal near keys: without a near one there is no
+            // duplicate to look up.
+            let may_duplicate = match &near_key {
+                Some(key) => {
+                    self.load_near::<R>(conn)?;
+                    self.near.get(R::TABLE, key).is_some()
+                }
+                None => true,
+            };
+            if may_duplicate {
+                if let Some(same) = input.find_duplicate(conn, None)? {
+                    existing = crud::load_full::<R>(conn, &same)?;
+                }
             }
         }
         if existing.is_none() {
-            if let Some(key) = input.near_key() {
-                self.load_near::<R>(conn)?;
-                if let Some((near_id, near_label)) = self.near.get(R::TABLE, &key).cloned() {
+            if let Some(key) = &near_key {
+                if let Some((near_id, near_label)) = self.near.get(R::TABLE, key).cloned() {
                     match self.options.near_matches {
                         NearMatches::Create => {}
                         NearMatches::Match => existing = crud::load_full::<R>(conn, &near_id)?,
@@ -345,7 +357,7 @@ impl Importer<'_> {
                 }
             }
         }
-        if existing.is_some() && file_id.is_none() {
+        if existing.is_some() && !matched_by_id {
             // Matched by its identity or nearly: the stored spelling stays.
             fields
                 .fields
