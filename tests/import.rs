@@ -373,6 +373,16 @@ fn links_between_rows_follow_matched_records(app: &TestApp) {
     );
     assert_eq!(status, Status::UnprocessableEntity, "{report}");
     assert_eq!(report["problems"][0]["column"], "person_id", "{report}");
+
+    // A file's id that another record (of another kind) has is refused, not shared.
+    let file = format!("id;display_name\n{existing};Max Muster\n");
+    let (status, report) = import(app, "file_name=persons.csv", Some(&token), file.as_bytes());
+    assert_eq!(status, Status::UnprocessableEntity, "{report}");
+    assert_eq!(report["problems"][0]["column"], "id", "{report}");
+    assert!(report["problems"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("organisation"));
 }
 
 fn bad_files_are_refused_with_a_reason(app: &TestApp) {

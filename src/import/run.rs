@@ -18,6 +18,7 @@ use crate::db::{self, DbConn};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::service::{audit, crud, input, Caller, Resource};
+use crate::store::refs;
 
 /// The order tables are written in: what a row links to comes first.
 const ORDER: [&str; 6] = [
@@ -386,6 +387,16 @@ impl Importer<'_> {
             Some(e) => crud::update(conn, self.caller, &e.id, input.clone())
                 .map(|r| (r.id, RowAction::Update)),
             None => {
+                if let Some(id) = &file_id {
+                    if let Some(kind) = refs::kind_of_id(conn, id)? {
+                        let problem = at(
+                            "id",
+                            format!("is already the id of another record ({kind})"),
+                        );
+                        self.invalid(outcome(RowAction::Invalid, None), vec![problem]);
+                        return Ok(());
+                    }
+                }
                 let id = file_id.clone().unwrap_or_else(db::new_id);
                 crud::create_with_id(conn, self.caller, id, input.clone())
                     .map(|r| (r.id, RowAction::Create))

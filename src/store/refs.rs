@@ -3,7 +3,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::error::{FieldError, Result};
-use crate::schema::{fundings, organisations, persons, sources};
+use crate::schema::{affiliations, fundings, organisations, persons, relations, sources};
 
 pub fn organisation_live(conn: &mut DbConn, id: &str) -> Result<bool> {
     Ok(organisations::table
@@ -101,4 +101,28 @@ pub fn require_organisation(
         ));
     }
     Ok(())
+}
+
+/// The kind of the record (of any table, deleted or not) that has this id, if any: an
+/// import keeps its file's ids and must not give one to two records.
+pub fn kind_of_id(conn: &mut DbConn, id: &str) -> Result<Option<&'static str>> {
+    macro_rules! has {
+        ($table:ident, $kind:literal) => {
+            if $table::table
+                .filter($table::id.eq(id))
+                .count()
+                .get_result::<i64>(conn)?
+                > 0
+            {
+                return Ok(Some($kind));
+            }
+        };
+    }
+    has!(organisations, "organisation");
+    has!(persons, "person");
+    has!(affiliations, "affiliation");
+    has!(fundings, "funding");
+    has!(relations, "relation");
+    has!(sources, "source");
+    Ok(None)
 }
