@@ -70,6 +70,7 @@ pub const TABLES: &[Labels] = &[
     super::links::LABELS,
     super::overlaps::LABELS,
     super::network::LABELS,
+    super::import::LABELS,
 ];
 
 pub const LABELS: Labels = &[

@@ -5,6 +5,7 @@ mod auth;
 mod exports;
 pub mod forms;
 pub mod i18n;
+mod import;
 mod links;
 pub(crate) mod network;
 mod organisations;
@@ -151,6 +152,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
     let rocket = removal::mounts()
         .into_iter()
         .fold(rocket, |r, (base, routes)| r.mount(base, routes));
+    let rocket = import::mount(rocket);
     rocket
         .manage(session::LoginLimiter::default())
         .mount("/", start::routes())
