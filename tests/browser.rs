@@ -2,8 +2,9 @@
 //! sign in, register an organisation, add a person with a role and a funding, see a
 //! validation error beside its field, switch to English, sign out. Screenshots go to
 //! target/screenshots/. A second journey explores the network picture at desktop and at
-//! phone width. Skipped when Chromium is missing, unless KNOTENPUNKT_REQUIRE_BROWSER is
-//! set (CI sets it).
+//! phone width; another imports a spreadsheet through the upload page
+//! (`browser/import_journey.rs`). Skipped when Chromium is missing, unless
+//! KNOTENPUNKT_REQUIRE_BROWSER is set (CI sets it).
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -16,6 +17,9 @@ use knotenpunkt::db::Db;
 use knotenpunkt::domain::UserRole;
 use knotenpunkt::service::tokens;
 use serde_json::{json, Value};
+
+#[path = "browser/import_journey.rs"]
+mod import_journey;
 
 const USER: &str = "anna";
 const ADMIN: &str = "greta";
@@ -1024,6 +1028,14 @@ fn a_new_user_registers_an_organisation_with_a_person_and_funding() {
 fn an_admin_erases_a_person_for_good() {
     in_browser(|c, base| async move {
         erasure_journey(&c, &base).await;
+        c
+    });
+}
+
+#[test]
+fn an_editor_imports_a_spreadsheet_after_fixing_its_error() {
+    in_browser(|c, base| async move {
+        import_journey::import_journey(&c, &base).await;
         c
     });
 }
