@@ -103,6 +103,13 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>> {
         Some(header) => figment.merge(("ip_header", header.as_str())),
         None => figment.merge(("ip_header", false)),
     };
+    // The upload page takes files up to the import's limit even where no Rocket.toml
+    // sets the form limit (Rocket's default is 2 MiB).
+    let figment = if figment.contains("limits.data-form") {
+        figment
+    } else {
+        figment.merge(("limits.data-form", "101 MiB"))
+    };
     // The network page's opening views and the views asked before a change are laid
     // out ahead, off the request path.
     let prepare: crate::graph::Prepare = Box::new(crate::picture::prepare::prepare);
