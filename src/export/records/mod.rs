@@ -1,7 +1,8 @@
 //! The record exports: organisations, persons, roles (affiliations), fundings, relations
 //! and sources, one table each — for spreadsheets as a ZIP of CSV files (UTF-8 with BOM,
 //! `;`, every cell quoted and guarded against formulas) or as one XLSX workbook with a
-//! sheet per table, the columns (`tables`) the same in both. One walk over the tables
+//! sheet per table, the columns (`tables`) the same in both; and for Aleph as
+//! FollowTheMoney entities, one JSON object a line (`ftm`). One walk over the tables
 //! (`write_tables`) selects the records and hands them to the format's writer
 //! (`Records`). The selection is the network view's (`ViewRequest`: kinds, city,
 //! umbrella, funder, time, focus + depth): its organisations, the roles at them, the
@@ -10,6 +11,7 @@
 //! record. Anonymous callers get public persons only. Rows are read from the store in
 //! pages of `PAGE` in id order while the file is written, so memory does not grow with
 //! the data set.
+pub mod ftm;
 mod select;
 mod sinks;
 pub mod tables;
@@ -37,10 +39,12 @@ pub enum RecordFormat {
     Csv,
     /// One workbook, one sheet per table.
     Xlsx,
+    /// FollowTheMoney entities, one JSON object a line (Aleph, `ftm`).
+    Ftm,
 }
 
 impl RecordFormat {
-    pub const ALL: [RecordFormat; 2] = [RecordFormat::Csv, RecordFormat::Xlsx];
+    pub const ALL: [RecordFormat; 3] = [RecordFormat::Csv, RecordFormat::Xlsx, RecordFormat::Ftm];
 
     pub fn parse(text: &str) -> Option<RecordFormat> {
         RecordFormat::ALL.into_iter().find(|f| f.name() == text)
@@ -51,6 +55,7 @@ impl RecordFormat {
         match self {
             RecordFormat::Csv => "csv",
             RecordFormat::Xlsx => "xlsx",
+            RecordFormat::Ftm => "ftm",
         }
     }
 
@@ -59,17 +64,25 @@ impl RecordFormat {
         match self {
             RecordFormat::Csv => "knotenpunkt-records.zip",
             RecordFormat::Xlsx => "knotenpunkt-records.xlsx",
+            RecordFormat::Ftm => "knotenpunkt.ftm.json",
         }
     }
 
+    /// The media type; JSON lines (`x-ndjson`) are UTF-8 text (`is_text`).
     pub fn media_type(self) -> (&'static str, &'static str) {
         match self {
             RecordFormat::Csv => ("application", "zip"),
+            RecordFormat::Ftm => ("application", "x-ndjson"),
             RecordFormat::Xlsx => (
                 "application",
                 "vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             ),
         }
+    }
+
+    /// Whether the file is text (its media type then names the charset).
+    pub fn is_text(self) -> bool {
+        self == RecordFormat::Ftm
     }
 }
 
@@ -114,12 +127,17 @@ pub fn write(
             )?;
             sink.finish()
         }
+        RecordFormat::Ftm => {
+            let mut entities = ftm::Entities::new(out, selection);
+            write_tables(selection, pool, &mut entities)?;
+            entities.finish()
+        }
     }
 }
 
 /// What the walk over the tables hands each selected record to, table by table in the
-/// order of `TABLES`: the spreadsheet sinks make rows of them (`sinks::Rows`); other
-/// formats may make other things of them. The walk decides what is selected (and which
+/// order of `TABLES`: the spreadsheet sinks make rows of them (`sinks::Rows`), the
+/// FollowTheMoney writer entities (`ftm`). The walk decides what is selected (and which
 /// persons may be shown); a receiver only decides how a record is written.
 pub trait Records {
     /// Whether the walk should read this table at all (a format may have no place for
