@@ -34,7 +34,8 @@ enum Command {
         scale: f64,
     },
     /// Export a network view as a file: FORMAT is gexf (Gephi) or graphml (networkx,
-    /// igraph), or the view's records for spreadsheets: csv (a ZIP of CSV files) or xlsx;
+    /// igraph), or the view's records: csv (a ZIP of CSV files) or xlsx for spreadsheets,
+    /// ftm (FollowTheMoney JSON lines) for Aleph;
     /// the view takes the network page's parameters as NAME=VALUE, e.g.
     /// `city=Duisburg as_of=2020 persons=true`.
     Export {

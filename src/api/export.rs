@@ -1,6 +1,7 @@
 //! `GET /api/v1/export/{format}`: the network view (the network page's parameters) as a
 //! file for other tools — `gexf` (Gephi) or `graphml` (networkx, igraph) — or the records
-//! of that view for spreadsheets — `csv` (a ZIP of CSV files) or `xlsx` — streamed.
+//! of that view — for spreadsheets `csv` (a ZIP of CSV files) or `xlsx`, for Aleph `ftm`
+//! (FollowTheMoney JSON lines) — streamed.
 use std::sync::Arc;
 
 use rocket::{get, routes, Route, State};

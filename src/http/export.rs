@@ -172,10 +172,14 @@ pub async fn records_export(
 /// written.
 pub fn records_download(format: RecordFormat, selection: Selection, db: &Db) -> Download {
     let (top, sub) = format.media_type();
+    let mut content_type = ContentType::new(top, sub);
+    if format.is_text() {
+        content_type = content_type.with_params(("charset", "utf-8"));
+    }
     let pool = db.pool().clone();
     Download::new(
         streamed(move |out| records::write(format, &selection, &pool, out)),
-        ContentType::new(top, sub),
+        content_type,
         format.filename(),
     )
 }

@@ -1,5 +1,6 @@
 //! The record exports as downloads for the pages' own visitors: `/records.zip` (CSV
-//! files) and `/records.xlsx`, with the network view's parameters (the network page and
+//! files), `/records.xlsx` and `/records.ftm.json` (FollowTheMoney, for Aleph), with the
+//! network view's parameters (the network page and
 //! the organisation list link to them with their filters). A signed-in visitor's file
 //! holds every person of the selection and is logged; an anonymous one's public persons
 //! only.
@@ -49,6 +50,16 @@ async fn xlsx_file(
     records_file(&chrome, g, db, p, RecordFormat::Xlsx).await
 }
 
+#[get("/records.ftm.json")]
+async fn ftm_file(
+    chrome: Chrome,
+    g: &State<Arc<GraphState>>,
+    db: &State<Db>,
+    p: Params,
+) -> Result<Shown<Download>, HtmlError> {
+    records_file(&chrome, g, db, p, RecordFormat::Ftm).await
+}
+
 pub fn routes() -> Vec<Route> {
-    routes![zip_file, xlsx_file]
+    routes![zip_file, xlsx_file, ftm_file]
 }

@@ -117,6 +117,11 @@ pub const LABELS: Labels = &[
     ),
     ("export.zip", "CSV-Dateien (ZIP)", "CSV files (ZIP)"),
     ("export.xlsx", "Excel (XLSX)", "Excel (XLSX)"),
+    (
+        "export.ftm",
+        "FollowTheMoney (Aleph)",
+        "FollowTheMoney (Aleph)",
+    ),
     ("orgs.all_kinds", "Alle Arten", "All kinds"),
     ("orgs.status", "Status", "Status"),
     ("orgs.active", "aktiv", "active"),

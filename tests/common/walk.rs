@@ -61,7 +61,7 @@ fn fills(path: &str, fx: &Privacy) -> Vec<String> {
     let plain = fill(path, fx);
     if path.ends_with("/export/<format>") {
         let base = plain.trim_end_matches("gexf");
-        return ["gexf", "graphml", "csv", "xlsx"]
+        return ["gexf", "graphml", "csv", "xlsx", "ftm"]
             .iter()
             .map(|f| format!("{base}{f}"))
             .collect();

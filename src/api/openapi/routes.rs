@@ -62,11 +62,12 @@ pub fn all() -> Vec<Op> {
             Op::get(
                 "/api/v1/export/{format}",
                 "The network view as a file: GEXF 1.3 for Gephi, GraphML for networkx and \
-                 igraph; or the view's records for spreadsheets: csv (a ZIP with one CSV \
-                 file per record type) or xlsx (one sheet per record type)",
+                 igraph; or the view's records: for spreadsheets csv (a ZIP with one CSV \
+                 file per record type) or xlsx (one sheet per record type), for Aleph ftm \
+                 (FollowTheMoney entities, one JSON object a line)",
             )
             .tag("export")
-            .path_param("format", "gexf, graphml, csv or xlsx")
+            .path_param("format", "gexf, graphml, csv, xlsx or ftm")
             .errors(&[404, 422]),
         )
         .file(
@@ -75,6 +76,7 @@ pub fn all() -> Vec<Op> {
                 "application/graphml+xml",
                 "application/zip",
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "application/x-ndjson",
             ],
             "The file, streamed (graphs: persons as nodes for signed-in callers only; \
              records: anonymous callers get public persons only)",

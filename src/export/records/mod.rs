@@ -1,13 +1,17 @@
-//! The record exports for spreadsheets: organisations, persons, roles (affiliations),
-//! fundings, relations and sources, one table each — as a ZIP of CSV files (UTF-8 with
-//! BOM, `;`, every cell quoted and guarded against formulas) or as one XLSX workbook with
-//! a sheet per table; the columns (`tables`) are the same in both. The selection is the
-//! network view's (`ViewRequest`: kinds, city, umbrella, funder, time, focus + depth):
-//! its organisations, the roles at them, the fundings and relations that touch them (in
-//! the time window), the persons holding those roles and the sources the exported
-//! records cite; without filters, every live record. Anonymous callers get public
-//! persons only. Rows are read from the store in pages of `PAGE` in id order while the
-//! file is written, so memory does not grow with the data set.
+//! The record exports: organisations, persons, roles (affiliations), fundings, relations
+//! and sources, one table each — for spreadsheets as a ZIP of CSV files (UTF-8 with BOM,
+//! `;`, every cell quoted and guarded against formulas) or as one XLSX workbook with a
+//! sheet per table, the columns (`tables`) the same in both; and for Aleph as
+//! FollowTheMoney entities, one JSON object a line (`ftm`). One walk over the tables
+//! (`write_tables`) selects the records and hands them to the format's writer
+//! (`Records`). The selection is the network view's (`ViewRequest`: kinds, city,
+//! umbrella, funder, time, focus + depth): its organisations, the roles at them, the
+//! fundings and relations that touch them (in the time window), the persons holding
+//! those roles and the sources the exported records cite; without filters, every live
+//! record. Anonymous callers get public persons only. Rows are read from the store in
+//! pages of `PAGE` in id order while the file is written, so memory does not grow with
+//! the data set.
+pub mod ftm;
 mod select;
 mod sinks;
 pub mod tables;
@@ -16,28 +20,31 @@ use std::collections::HashSet;
 use std::io::{self, Write};
 
 use crate::db::Pool;
-use crate::domain::{Record, Visibility};
+use crate::domain::{
+    Affiliation, Citation, Funding, Organisation, Person, Record, Relation, Source, Visibility,
+};
 use crate::graph::Viewer;
 use crate::store::{citations, Resource};
 
 pub use select::Selection;
-use sinks::{CsvZip, Sink, Xlsx};
-use tables::Names;
+use sinks::{CsvZip, Rows, Xlsx};
 
 /// Rows read from the store at a time.
 pub const PAGE: i64 = 500;
 
-/// The spreadsheet formats.
+/// The formats of the record exports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecordFormat {
     /// A ZIP with one CSV file per table.
     Csv,
     /// One workbook, one sheet per table.
     Xlsx,
+    /// FollowTheMoney entities, one JSON object a line (Aleph, `ftm`).
+    Ftm,
 }
 
 impl RecordFormat {
-    pub const ALL: [RecordFormat; 2] = [RecordFormat::Csv, RecordFormat::Xlsx];
+    pub const ALL: [RecordFormat; 3] = [RecordFormat::Csv, RecordFormat::Xlsx, RecordFormat::Ftm];
 
     pub fn parse(text: &str) -> Option<RecordFormat> {
         RecordFormat::ALL.into_iter().find(|f| f.name() == text)
@@ -48,6 +55,7 @@ impl RecordFormat {
         match self {
             RecordFormat::Csv => "csv",
             RecordFormat::Xlsx => "xlsx",
+            RecordFormat::Ftm => "ftm",
         }
     }
 
@@ -56,17 +64,25 @@ impl RecordFormat {
         match self {
             RecordFormat::Csv => "knotenpunkt-records.zip",
             RecordFormat::Xlsx => "knotenpunkt-records.xlsx",
+            RecordFormat::Ftm => "knotenpunkt.ftm.json",
         }
     }
 
+    /// The media type; JSON lines (`x-ndjson`) are UTF-8 text (`is_text`).
     pub fn media_type(self) -> (&'static str, &'static str) {
         match self {
             RecordFormat::Csv => ("application", "zip"),
+            RecordFormat::Ftm => ("application", "x-ndjson"),
             RecordFormat::Xlsx => (
                 "application",
                 "vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             ),
         }
+    }
+
+    /// Whether the file is text (its media type then names the charset).
+    pub fn is_text(self) -> bool {
+        self == RecordFormat::Ftm
     }
 }
 
@@ -94,23 +110,58 @@ pub fn write(
     match format {
         RecordFormat::Csv => {
             let mut sink = CsvZip::new(out);
-            write_tables(selection, pool, &mut sink)?;
+            write_tables(
+                selection,
+                pool,
+                &mut Rows::new(&mut sink, selection.names()),
+            )?;
             sink.finish()
         }
         RecordFormat::Xlsx => {
             let names: Vec<&str> = TABLES.iter().map(|(name, _)| *name).collect();
             let mut sink = Xlsx::new(out, &names)?;
-            write_tables(selection, pool, &mut sink)?;
+            write_tables(
+                selection,
+                pool,
+                &mut Rows::new(&mut sink, selection.names()),
+            )?;
             sink.finish()
+        }
+        RecordFormat::Ftm => {
+            let mut entities = ftm::Entities::new(out, selection);
+            write_tables(selection, pool, &mut entities)?;
+            entities.finish()
         }
     }
 }
 
-fn write_tables(sel: &Selection, pool: &Pool, sink: &mut dyn Sink) -> io::Result<()> {
-    let names: &dyn Names = sel.names();
+/// What the walk over the tables hands each selected record to, table by table in the
+/// order of `TABLES`: the spreadsheet sinks make rows of them (`sinks::Rows`), the
+/// FollowTheMoney writer entities (`ftm`). The walk decides what is selected (and which
+/// persons may be shown); a receiver only decides how a record is written.
+pub trait Records {
+    /// Whether the walk should read this table at all (a format may have no place for
+    /// it).
+    fn wants(&self, _table: &str) -> bool {
+        true
+    }
+    /// The walk begins the table `name` with these columns.
+    fn table(&mut self, name: &'static str, columns: &'static [&'static str]) -> io::Result<()>;
+    fn organisation(&mut self, r: &Record<Organisation>) -> io::Result<()>;
+    fn person(&mut self, r: &Record<Person>) -> io::Result<()>;
+    /// A role whose person was handed over before.
+    fn affiliation(&mut self, r: &Record<Affiliation>) -> io::Result<()>;
+    fn funding(&mut self, r: &Record<Funding>) -> io::Result<()>;
+    fn relation(&mut self, r: &Record<Relation>) -> io::Result<()>;
+    /// A source cited by a record handed over before (or every source, without filters).
+    fn source(&mut self, r: &Record<Source>) -> io::Result<()>;
+}
+
+/// Walks the tables and hands the selection's records to `out`, a page at a time.
+fn write_tables(sel: &Selection, pool: &Pool, out: &mut dyn Records) -> io::Result<()> {
     // Sources cited by what was written; persons written (their roles follow them).
     let mut cited: HashSet<String> = HashSet::new();
-    let mut cite = |list: &[crate::domain::Citation]| {
+    let mut cite = |list: &[Citation]| {
         for c in list {
             if !cited.contains(&c.source_id) {
                 cited.insert(c.source_id.clone());
@@ -118,33 +169,34 @@ fn write_tables(sel: &Selection, pool: &Pool, sink: &mut dyn Sink) -> io::Result
         }
     };
     let mut written: HashSet<String> = HashSet::new();
+    let [organisations, persons, affiliations, fundings, relations, sources] = TABLES;
 
-    sink.table(TABLES[0].0, TABLES[0].1)?;
+    out.table(organisations.0, organisations.1)?;
     each(
         pool,
-        |o: &Record<crate::domain::Organisation>| sel.has_organisation(&o.id),
+        |o: &Record<Organisation>| sel.has_organisation(&o.id),
         |o| {
             cite(&o.data.citations);
-            sink.row(&tables::organisation(o))
+            out.organisation(o)
         },
     )?;
-    sink.table(TABLES[1].0, TABLES[1].1)?;
+    out.table(persons.0, persons.1)?;
     each(
         pool,
-        |p: &Record<crate::domain::Person>| {
+        |p: &Record<Person>| {
             sel.has_person(&p.id)
                 && (sel.viewer() == Viewer::SignedIn || p.data.visibility == Visibility::Public)
         },
         |p| {
             written.insert(p.id.clone());
             cite(&p.data.citations);
-            sink.row(&tables::person(p))
+            out.person(p)
         },
     )?;
-    sink.table(TABLES[2].0, TABLES[2].1)?;
+    out.table(affiliations.0, affiliations.1)?;
     each(
         pool,
-        |a: &Record<crate::domain::Affiliation>| {
+        |a: &Record<Affiliation>| {
             written.contains(&a.data.person_id)
                 && sel.has_link(
                     [&a.data.organisation_id, &a.data.organisation_id],
@@ -154,13 +206,13 @@ fn write_tables(sel: &Selection, pool: &Pool, sink: &mut dyn Sink) -> io::Result
         },
         |a| {
             cite(&a.data.citations);
-            sink.row(&tables::affiliation(a, names))
+            out.affiliation(a)
         },
     )?;
-    sink.table(TABLES[3].0, TABLES[3].1)?;
+    out.table(fundings.0, fundings.1)?;
     each(
         pool,
-        |f: &Record<crate::domain::Funding>| {
+        |f: &Record<Funding>| {
             sel.has_link(
                 [&f.data.funder_id, &f.data.recipient_id],
                 "funding",
@@ -169,13 +221,13 @@ fn write_tables(sel: &Selection, pool: &Pool, sink: &mut dyn Sink) -> io::Result
         },
         |f| {
             cite(&f.data.citations);
-            sink.row(&tables::funding(f, names))
+            out.funding(f)
         },
     )?;
-    sink.table(TABLES[4].0, TABLES[4].1)?;
+    out.table(relations.0, relations.1)?;
     each(
         pool,
-        |r: &Record<crate::domain::Relation>| {
+        |r: &Record<Relation>| {
             sel.has_link(
                 [&r.data.source_id, &r.data.target_id],
                 r.data.kind.as_str(),
@@ -184,14 +236,17 @@ fn write_tables(sel: &Selection, pool: &Pool, sink: &mut dyn Sink) -> io::Result
         },
         |r| {
             cite(&r.data.citations);
-            sink.row(&tables::relation(r, names))
+            out.relation(r)
         },
     )?;
-    sink.table(TABLES[5].0, TABLES[5].1)?;
+    if !out.wants(sources.0) {
+        return Ok(());
+    }
+    out.table(sources.0, sources.1)?;
     each(
         pool,
-        |s: &Record<crate::domain::Source>| sel.is_everything() || cited.contains(&s.id),
-        |s| sink.row(&tables::source(s)),
+        |s: &Record<Source>| sel.is_everything() || cited.contains(&s.id),
+        |s| out.source(s),
     )
 }
 

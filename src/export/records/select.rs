@@ -11,7 +11,7 @@ use super::tables::Names;
 use crate::domain::{Disclosure, Interval};
 use crate::graph::network::KindFilter;
 use crate::graph::query::ViewRequest;
-use crate::graph::{Node, Snapshot, TimeFilter, Viewer};
+use crate::graph::{Node, OrgNode, Snapshot, TimeFilter, Viewer};
 
 /// An export's selection, made on one snapshot.
 pub struct Selection {
@@ -91,6 +91,15 @@ impl Selection {
                 .snapshot
                 .node(id)
                 .is_some_and(|n| self.organisations.contains(&n))
+    }
+
+    /// An organisation the snapshot knows, selected or not (for the other end of a link
+    /// that leaves the selection).
+    pub fn known_organisation(&self, id: &str) -> Option<&OrgNode> {
+        match &self.snapshot.graph[self.snapshot.node(id)?] {
+            Node::Organisation(o) => Some(o),
+            Node::Person(_) => None,
+        }
     }
 
     pub fn has_person(&self, id: &str) -> bool {

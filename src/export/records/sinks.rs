@@ -1,8 +1,12 @@
-//! Where the tables go: CSV files in a ZIP, or the sheets of an XLSX workbook.
+//! Where the tables go: CSV files in a ZIP, or the sheets of an XLSX workbook. `Rows`
+//! turns the walk's records into the rows of `tables` for either.
 use std::io::{self, Write};
 
 use flate2::Compression;
 
+use super::tables::{self, Names};
+use super::Records;
+use crate::domain::{Affiliation, Funding, Organisation, Person, Record, Relation, Source};
 use crate::export::csv::write_cell;
 use crate::export::xlsx::{Value, Workbook};
 use crate::export::zip::ZipStream;
@@ -11,6 +15,48 @@ pub trait Sink {
     /// Starts a table (a file or a sheet) with its header row.
     fn table(&mut self, name: &str, header: &[&str]) -> io::Result<()>;
     fn row(&mut self, cells: &[Value]) -> io::Result<()>;
+}
+
+/// The records as rows of `tables`, into a sink.
+pub struct Rows<'a> {
+    sink: &'a mut dyn Sink,
+    names: &'a dyn Names,
+}
+
+impl<'a> Rows<'a> {
+    pub fn new(sink: &'a mut dyn Sink, names: &'a dyn Names) -> Rows<'a> {
+        Rows { sink, names }
+    }
+}
+
+impl Records for Rows<'_> {
+    fn table(&mut self, name: &'static str, columns: &'static [&'static str]) -> io::Result<()> {
+        self.sink.table(name, columns)
+    }
+
+    fn organisation(&mut self, r: &Record<Organisation>) -> io::Result<()> {
+        self.sink.row(&tables::organisation(r))
+    }
+
+    fn person(&mut self, r: &Record<Person>) -> io::Result<()> {
+        self.sink.row(&tables::person(r))
+    }
+
+    fn affiliation(&mut self, r: &Record<Affiliation>) -> io::Result<()> {
+        self.sink.row(&tables::affiliation(r, self.names))
+    }
+
+    fn funding(&mut self, r: &Record<Funding>) -> io::Result<()> {
+        self.sink.row(&tables::funding(r, self.names))
+    }
+
+    fn relation(&mut self, r: &Record<Relation>) -> io::Result<()> {
+        self.sink.row(&tables::relation(r, self.names))
+    }
+
+    fn source(&mut self, r: &Record<Source>) -> io::Result<()> {
+        self.sink.row(&tables::source(r))
+    }
 }
 
 /// Fast compression: the exports are large and the time goes to the client anyway.
