@@ -68,6 +68,23 @@ pub fn backup(conn: &mut DbConn, target: &std::path::Path) -> Result<()> {
     }
 }
 
+/// Runs `work` with SQLite set for one long write transaction (a bulk import): a page
+/// cache large enough that the transaction's pages stay in memory instead of spilling
+/// into the WAL half-done, and savepoint journals in memory. The pooled connection gets
+/// its defaults back afterwards. PostgreSQL needs nothing of this.
+pub fn with_bulk_settings<T>(conn: &mut DbConn, work: impl FnOnce(&mut DbConn) -> T) -> Result<T> {
+    use diesel::connection::SimpleConnection;
+    let sqlite = matches!(conn, DbConn::Sqlite(_));
+    if sqlite {
+        conn.batch_execute("PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;")?;
+    }
+    let out = work(conn);
+    if sqlite {
+        conn.batch_execute("PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT;")?;
+    }
+    Ok(out)
+}
+
 /// A new record id: UUIDv7, so ids sort by creation time on every backend.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()

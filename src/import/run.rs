@@ -149,32 +149,34 @@ pub fn run(
         importer.report.counts.rows = tables.iter().map(|t| t.rows.len()).sum();
         return Ok(importer.report);
     }
-    let outcome = conn.transaction::<_, Stop, _>(|conn| {
-        for name in ORDER {
-            for table in tables.iter().filter(|t| t.name == name) {
-                for row in in_order(table) {
-                    importer.row(conn, table, row)?;
-                    progress(1);
+    let outcome = db::with_bulk_settings(conn, |conn| {
+        conn.transaction::<_, Stop, _>(|conn| {
+            for name in ORDER {
+                for table in tables.iter().filter(|t| t.name == name) {
+                    for row in in_order(table) {
+                        importer.row(conn, table, row)?;
+                        progress(1);
+                    }
                 }
             }
-        }
-        let report = &importer.report;
-        let undecided = report.counts.near_matches > 0;
-        let failed = report.counts.invalid > 0;
-        if options.dry_run || ((failed || undecided) && !options.only_valid) {
-            return Err(Stop::Rollback);
-        }
-        let id = db::new_id();
-        let summary = serde_json::json!({
-            "file": options.file_name,
-            "counts": report.counts,
-            "source_id": importer.source_id,
-            "only_valid": options.only_valid,
-        });
-        audit::record(conn, caller, "import", &id, "import", None, Some(&summary))?;
-        importer.report.import_id = Some(id);
-        Ok(())
-    });
+            let report = &importer.report;
+            let undecided = report.counts.near_matches > 0;
+            let failed = report.counts.invalid > 0;
+            if options.dry_run || ((failed || undecided) && !options.only_valid) {
+                return Err(Stop::Rollback);
+            }
+            let id = db::new_id();
+            let summary = serde_json::json!({
+                "file": options.file_name,
+                "counts": report.counts,
+                "source_id": importer.source_id,
+                "only_valid": options.only_valid,
+            });
+            audit::record(conn, caller, "import", &id, "import", None, Some(&summary))?;
+            importer.report.import_id = Some(id);
+            Ok(())
+        })
+    })?;
     let mut report = importer.report;
     match outcome {
         Ok(()) => report.written = true,
@@ -384,7 +386,7 @@ impl Importer<'_> {
         }
         let written = match &existing {
             Some(e) if same(&e.data, &input) => Ok((e.id.clone(), RowAction::Unchanged)),
-            Some(e) => crud::update(conn, self.caller, &e.id, input.clone())
+            Some(e) => crud::update_with(conn, self.caller, &e.id, input.clone(), self.logged())
                 .map(|r| (r.id, RowAction::Update)),
             None => {
                 if let Some(id) = &file_id {
@@ -398,7 +400,7 @@ impl Importer<'_> {
                     }
                 }
                 let id = file_id.clone().unwrap_or_else(db::new_id);
-                crud::create_with_id(conn, self.caller, id, input.clone())
+                crud::create_with_id(conn, self.caller, id, input.clone(), self.logged())
                     .map(|r| (r.id, RowAction::Create))
             }
         };
@@ -441,6 +443,15 @@ impl Importer<'_> {
         }
         self.report.rows.push(outcome(action, Some(id)));
         Ok(())
+    }
+
+    /// A dry run is rolled back whole: its writes need no change log.
+    fn logged(&self) -> crud::Logged {
+        if self.options.dry_run {
+            crud::Logged::RolledBackPreview
+        } else {
+            crud::Logged::Yes
+        }
     }
 
     fn invalid(&mut self, outcome: RowOutcome, problems: Vec<ImportProblem>) {
@@ -527,7 +538,7 @@ fn decode<R: Importable>(
     // every bad cell is reported at once.
     let mut errors: Vec<crate::error::FieldError> = Vec::new();
     let mut dropped: Vec<String> = Vec::new();
-    let mut input: R = loop {
+    let input: R = loop {
         match input::decode(Value::Object(object.clone())) {
             Ok(input) if errors.is_empty() => break input,
             Ok(_) => return Err(errors),
@@ -555,7 +566,9 @@ fn decode<R: Importable>(
             }
         }
     };
-    crud::validate_input(&mut input).map_err(as_list)?;
+    // Normalised only: the write checks it (`crud`), once.
+    let mut input = input;
+    input.normalize();
     Ok(input)
 }
 

@@ -98,8 +98,17 @@ pub fn load_full<R: Resource>(conn: &mut DbConn, id: &str) -> Result<Option<Reco
     Ok(Some(record))
 }
 
+/// Whether a write leaves its change-log entry and moves the data version on: always,
+/// except in an import's dry run, whose transaction is rolled back whole — its writes are
+/// never seen, so logging them is only work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Logged {
+    Yes,
+    RolledBackPreview,
+}
+
 pub fn create<R: Resource>(conn: &mut DbConn, caller: &Caller, input: R) -> Result<Record<R>> {
-    create_with_id(conn, caller, db::new_id(), input)
+    create_with_id(conn, caller, db::new_id(), input, Logged::Yes)
 }
 
 /// Creates a record under a given id (an import keeps the ids its file holds, so that
@@ -109,11 +118,14 @@ pub fn create_with_id<R: Resource>(
     caller: &Caller,
     id: String,
     mut input: R,
+    logged: Logged,
 ) -> Result<Record<R>> {
     caller.require(UserRole::Editor)?;
     validate_input(&mut input)?;
     conn.transaction(|conn| {
-        db::bump_data_version(conn)?;
+        if logged == Logged::Yes {
+            db::bump_data_version(conn)?;
+        }
         check_against_store(conn, &input, None)?;
         let now = db::now();
         let record = Record {
@@ -125,15 +137,17 @@ pub fn create_with_id<R: Resource>(
         };
         R::insert(conn, &record)?;
         citations::replace(conn, R::KIND, &record.id, record.data.citations())?;
-        audit::record(
-            conn,
-            caller,
-            R::KIND,
-            &record.id,
-            "create",
-            None,
-            Some(&record),
-        )?;
+        if logged == Logged::Yes {
+            audit::record(
+                conn,
+                caller,
+                R::KIND,
+                &record.id,
+                "create",
+                None,
+                Some(&record),
+            )?;
+        }
         Ok(record)
     })
 }
@@ -203,12 +217,24 @@ pub fn update<R: Resource>(
     conn: &mut DbConn,
     caller: &Caller,
     id: &str,
+    input: R,
+) -> Result<Record<R>> {
+    update_with(conn, caller, id, input, Logged::Yes)
+}
+
+pub fn update_with<R: Resource>(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &str,
     mut input: R,
+    logged: Logged,
 ) -> Result<Record<R>> {
     caller.require(UserRole::Editor)?;
     validate_input(&mut input)?;
     conn.transaction(|conn| {
-        db::bump_data_version(conn)?;
+        if logged == Logged::Yes {
+            db::bump_data_version(conn)?;
+        }
         let before = get::<R>(conn, caller, id)?;
         R::check_writable(conn, id)?;
         check_against_store(conn, &input, Some(id))?;
@@ -219,15 +245,17 @@ pub fn update<R: Resource>(
         };
         R::update(conn, &after)?;
         citations::replace(conn, R::KIND, id, after.data.citations())?;
-        audit::record(
-            conn,
-            caller,
-            R::KIND,
-            id,
-            "update",
-            Some(&before),
-            Some(&after),
-        )?;
+        if logged == Logged::Yes {
+            audit::record(
+                conn,
+                caller,
+                R::KIND,
+                id,
+                "update",
+                Some(&before),
+                Some(&after),
+            )?;
+        }
         Ok(after)
     })
 }
