@@ -251,36 +251,56 @@ fn write_tables(sel: &Selection, pool: &Pool, out: &mut dyn Records) -> io::Resu
 }
 
 /// Every live record of a table that `keep` keeps, with its citations, handed to `emit`
-/// in id order. A connection is held only while a page is read, not while it is written
-/// (the client may be slow).
+/// in id order. The pages are read on a second thread while the previous one is being
+/// written (reading and formatting take about as long each); at most two pages wait. A
+/// connection is held only while a page is read, not while it is written (the client
+/// may be slow); when the writer stops, the reader stops at its next page.
 fn each<R: Resource>(
     pool: &Pool,
-    mut keep: impl FnMut(&Record<R>) -> bool,
+    keep: impl Fn(&Record<R>) -> bool + Sync,
     mut emit: impl FnMut(&Record<R>) -> io::Result<()>,
 ) -> io::Result<()> {
-    let mut after = String::new();
-    loop {
-        let (page, short) = {
-            let mut conn = pool.get().map_err(io_error)?;
-            let rows = R::live_after(&mut conn, &after, PAGE).map_err(io_error)?;
-            let short = (rows.len() as i64) < PAGE;
-            if let Some(last) = rows.last() {
-                after = last.id.clone();
+    std::thread::scope(|scope| {
+        let (pages, received) = std::sync::mpsc::sync_channel::<io::Result<Vec<Record<R>>>>(2);
+        let keep = &keep;
+        scope.spawn(move || {
+            let mut after = String::new();
+            loop {
+                let page = read_page(pool, &mut after, keep);
+                let last = !matches!(&page, Ok((_, false)));
+                if pages.send(page.map(|(rows, _)| rows)).is_err() || last {
+                    return;
+                }
             }
-            let mut kept: Vec<Record<R>> = rows.into_iter().filter(|r| keep(r)).collect();
-            let ids: Vec<&str> = kept.iter().map(|r| r.id.as_str()).collect();
-            let mut cites = citations::of_records(&mut conn, R::KIND, &ids).map_err(io_error)?;
-            for r in &mut kept {
-                r.data
-                    .set_citations(cites.remove(&r.id).unwrap_or_default());
+        });
+        for page in received {
+            for r in &page? {
+                emit(r)?;
             }
-            (kept, short)
-        };
-        for r in &page {
-            emit(r)?;
         }
-        if short {
-            return Ok(());
-        }
+        Ok(())
+    })
+}
+
+/// The next page after `after` (moved on to its last id): the kept rows with their
+/// citations, and whether it was the last.
+fn read_page<R: Resource>(
+    pool: &Pool,
+    after: &mut String,
+    keep: &(impl Fn(&Record<R>) -> bool + Sync),
+) -> io::Result<(Vec<Record<R>>, bool)> {
+    let mut conn = pool.get().map_err(io_error)?;
+    let rows = R::live_after(&mut conn, after, PAGE).map_err(io_error)?;
+    let short = (rows.len() as i64) < PAGE;
+    if let Some(last) = rows.last() {
+        *after = last.id.clone();
     }
+    let mut kept: Vec<Record<R>> = rows.into_iter().filter(|r| keep(r)).collect();
+    let ids: Vec<&str> = kept.iter().map(|r| r.id.as_str()).collect();
+    let mut cites = citations::of_records(&mut conn, R::KIND, &ids).map_err(io_error)?;
+    for r in &mut kept {
+        r.data
+            .set_citations(cites.remove(&r.id).unwrap_or_default());
+    }
+    Ok((kept, short))
 }
