@@ -1,5 +1,7 @@
-//! `POST /api/v1/import`: a file of records (the body) checked row by row and imported in
-//! one go, or previewed (`dry_run=true`); `GET /api/v1/imports`: the imports done.
+//! `POST /api/v1/import`: a file of records (the body: CSV, a ZIP of CSV files, XLSX or
+//! FollowTheMoney JSON lines, `format=csv|xlsx|ftm` or by `file_name`) checked row by row
+//! and imported in one go, or previewed (`dry_run=true`); `GET /api/v1/imports`: the
+//! imports done.
 use rocket::data::{Data, ToByteUnit};
 use rocket::http::Status;
 use rocket::response::status::Custom;

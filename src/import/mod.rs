@@ -5,7 +5,9 @@
 //! only nearly match a record are listed for the user to decide. Nothing is written if
 //! any row fails (unless only the valid rows are asked for), nor in a dry run: the dry
 //! run is the same import rolled back, so its preview is what the import would do.
+//! FollowTheMoney JSON lines (`ftm`) are read into the same tables.
 mod columns;
+mod ftm;
 mod near;
 mod read;
 mod run;
@@ -13,7 +15,6 @@ mod run;
 use serde::Serialize;
 
 pub use read::{read, ImportFormat, Table, MAX_BYTES};
-pub use run::run;
 
 use crate::db::DbConn;
 use crate::domain::{Disclosure, UserRole};
@@ -39,6 +40,27 @@ pub fn import_file(
             ..ImportReport::default()
         }),
     }
+}
+
+/// Imports `tables` (as `read` returns them); `progress` is told of every row done. The
+/// FtM reader's reference entities (organisations by name only) are first looked up in
+/// the registry, so that they name records and never change one.
+pub fn run(
+    conn: &mut DbConn,
+    caller: &Caller,
+    options: &ImportOptions,
+    tables: &[Table],
+    progress: &mut dyn FnMut(usize),
+) -> Result<ImportReport> {
+    caller.require(UserRole::Editor)?;
+    let resolved = ftm::resolve_references(conn, tables)?;
+    run::run(
+        conn,
+        caller,
+        options,
+        resolved.as_deref().unwrap_or(tables),
+        progress,
+    )
 }
 
 impl ImportReport {

@@ -3,7 +3,8 @@
 //! per table). Which table a file or sheet holds is told by its name (`organisations`,
 //! …) or else by its header. Files that cannot be read as they are meant — another
 //! encoding, formulas, merged cells, a bomb of a ZIP — are refused with a problem that
-//! says where and what to do.
+//! says where and what to do. FollowTheMoney JSON lines are read into the same tables
+//! by `ftm`.
 use std::io::{Cursor, Read};
 
 use calamine::{Data, Reader, Xlsx};
@@ -22,10 +23,12 @@ pub enum ImportFormat {
     /// One CSV file, or a ZIP of them.
     Csv,
     Xlsx,
+    /// FollowTheMoney entities, one JSON object a line (what the `ftm` export writes).
+    Ftm,
 }
 
 impl ImportFormat {
-    pub const ALL: [ImportFormat; 2] = [ImportFormat::Csv, ImportFormat::Xlsx];
+    pub const ALL: [ImportFormat; 3] = [ImportFormat::Csv, ImportFormat::Xlsx, ImportFormat::Ftm];
 
     pub fn parse(text: &str) -> Option<ImportFormat> {
         ImportFormat::ALL.into_iter().find(|f| f.name() == text)
@@ -35,13 +38,18 @@ impl ImportFormat {
         match self {
             ImportFormat::Csv => "csv",
             ImportFormat::Xlsx => "xlsx",
+            ImportFormat::Ftm => "ftm",
         }
     }
 
-    /// The format a file name's extension says (`.zip` holds CSV files).
+    /// The format a file name's extension says (`.zip` holds CSV files; `.ftm.json`,
+    /// `.ftmjson`, `.jsonl`, `.ndjson` and `.json` are FtM JSON lines).
     pub fn of_file_name(name: &str) -> Option<ImportFormat> {
         let lower = name.to_lowercase();
-        if lower.ends_with(".xlsx") {
+        let ftm = [".ftmjson", ".jsonl", ".ndjson", ".json"];
+        if ftm.iter().any(|e| lower.ends_with(e)) {
+            Some(ImportFormat::Ftm)
+        } else if lower.ends_with(".xlsx") {
             Some(ImportFormat::Xlsx)
         } else if lower.ends_with(".csv") || lower.ends_with(".zip") || lower.ends_with(".txt") {
             Some(ImportFormat::Csv)
@@ -56,7 +64,8 @@ impl ImportFormat {
 pub struct Table {
     /// The file (inside a ZIP: `upload.zip/organisations.csv`) or the workbook.
     pub file: String,
-    /// One of the export's tables (`export::records::TABLES`).
+    /// One of the export's tables (`export::records::TABLES`), or `ftm::REFERENCES` until
+    /// `ftm::resolve_references` has made those rows organisations.
     pub name: &'static str,
     pub header: Vec<String>,
     pub rows: Vec<Row>,
@@ -78,6 +87,9 @@ pub fn read(
     if bytes.len() > MAX_BYTES {
         return Err(vec![ImportProblem::of_file(file_name, too_large())]);
     }
+    if format == ImportFormat::Ftm {
+        return super::ftm::read_ftm(file_name, bytes);
+    }
     let mut problems = Vec::new();
     let mut tables = Vec::new();
     match format {
@@ -90,6 +102,7 @@ pub fn read(
             }
         }
         ImportFormat::Xlsx => read_xlsx(file_name, bytes, &mut tables, &mut problems),
+        ImportFormat::Ftm => {}
     }
     if tables.is_empty() && problems.is_empty() {
         problems.push(ImportProblem::of_file(

@@ -96,14 +96,15 @@ fn import() -> Vec<Op> {
     let mut import = Op::post(
         "/api/v1/import",
         "Import records from a file as the exports write them (CSV, a ZIP of CSV files, \
-         XLSX): every row is checked and matched first; nothing is written if a row fails \
-         or nearly matches an existing record (unless only_valid or near_matches say so)",
+         XLSX, FollowTheMoney JSON lines): every row is checked and matched first; nothing \
+         is written if a row fails or nearly matches an existing record (unless only_valid \
+         or near_matches say so)",
     )
     .tag("import")
     .access(Access::Editor)
     .query(
         "format",
-        words(&["csv", "xlsx"]),
+        words(&["csv", "xlsx", "ftm"]),
         "The file's format (default: by file_name)",
     )
     .query(
@@ -136,6 +137,7 @@ fn import() -> Vec<Op> {
         "text/csv",
         "application/zip",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/x-ndjson",
         "application/octet-stream",
     ]);
     let report = import.schemas.add::<crate::import::ImportReport>();

@@ -18,8 +18,8 @@ pub const LABELS: Labels = &[
     ("import.file", "Datei", "File"),
     (
         "import.file_hint",
-        "CSV (eine Datei je Tabelle), ZIP mit CSV-Dateien oder Excel (XLSX); höchstens 100 MB",
-        "CSV (one file per table), a ZIP of CSV files or Excel (XLSX); at most 100 MB",
+        "CSV (eine Datei je Tabelle), ZIP mit CSV-Dateien, Excel (XLSX) oder FollowTheMoney (JSON-Zeilen, Aleph); höchstens 100 MB",
+        "CSV (one file per table), a ZIP of CSV files, Excel (XLSX) or FollowTheMoney (JSON lines, Aleph); at most 100 MB",
     ),
     ("import.source", "Quelle", "Source"),
     (
@@ -150,8 +150,8 @@ pub const LABELS: Labels = &[
     ),
     (
         "import.unknown_type",
-        "Nur .csv-, .zip- und .xlsx-Dateien können importiert werden.",
-        "Only .csv, .zip and .xlsx files can be imported.",
+        "Nur .csv-, .zip- und .xlsx-Dateien sowie FollowTheMoney-Dateien (.ftm.json, .jsonl, .ndjson, .json) können importiert werden.",
+        "Only .csv, .zip and .xlsx files and FollowTheMoney files (.ftm.json, .jsonl, .ndjson, .json) can be imported.",
     ),
     (
         "import.bad_source",
