@@ -281,7 +281,7 @@ fn import_files(
             |n| n.to_string_lossy().into_owned(),
         );
         let format = ImportFormat::of_file_name(&name)
-            .ok_or_else(|| Error::invalid("file", format!("{name}: not .csv, .zip or .xlsx")))?;
+            .ok_or_else(|| Error::invalid("file", format!("{name}: not .csv, .zip, .xlsx or FollowTheMoney JSON lines (.ftm.json, .jsonl, .ndjson)")))?;
         let bytes = std::fs::read(path)
             .map_err(|e| Error::invalid("file", format!("{}: {e}", path.display())))?;
         match import::read(format, &name, &bytes) {
