@@ -17,8 +17,16 @@ pub struct Words<'a> {
 }
 
 /// Text for XML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
+    // Most texts need nothing: no copy then (the exports escape millions of cells).
+    let plain = |b: u8| {
+        !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')
+            && (b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r'))
+    };
+    if text.bytes().all(plain) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -31,7 +39,7 @@ pub fn escape(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// At most `max` characters, with an ellipsis when cut.
