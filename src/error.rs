@@ -91,13 +91,16 @@ impl From<diesel::result::Error> for Error {
                 kind: "record",
                 id: String::new(),
             },
-            D::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => Error::Conflict {
-                message: format!("duplicate: {}", info.message()),
+            // The database's own text names tables, columns and values: never for clients.
+            D::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => Error::Conflict {
+                message: "duplicates a record written at the same time; reload and try again"
+                    .into(),
                 existing_id: None,
             },
-            D::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
-                Error::invalid("reference", info.message().to_string())
-            }
+            D::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => Error::invalid(
+                "reference",
+                "refers to a record that does not exist (any more)",
+            ),
             other => Error::Database(other.to_string()),
         }
     }
@@ -112,5 +115,24 @@ impl From<diesel::r2d2::PoolError> for Error {
 impl From<diesel::ConnectionError> for Error {
     fn from(e: diesel::ConnectionError) -> Self {
         Error::Unavailable(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::result::{DatabaseErrorKind, Error as D};
+
+    #[test]
+    fn constraint_violations_do_not_carry_the_database_text() {
+        let text = "UNIQUE constraint failed: organisations.identity_key";
+        for kind in [
+            DatabaseErrorKind::UniqueViolation,
+            DatabaseErrorKind::ForeignKeyViolation,
+        ] {
+            let e: Error = D::DatabaseError(kind, Box::new(text.to_string())).into();
+            assert!(e.status() < 500);
+            assert!(!e.to_string().contains("organisations"), "{e}");
+        }
     }
 }
