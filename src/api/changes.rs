@@ -4,7 +4,7 @@ use rocket::{get, routes, Route, State};
 
 use crate::db::Db;
 use crate::domain::Disclosure;
-use crate::error::{Error, FieldError};
+use crate::error::Error;
 use crate::http::Shown;
 use crate::service::audit::{self, Change};
 use crate::service::{Caller, Page};
@@ -17,20 +17,7 @@ async fn list(
     limit: Option<i64>,
     offset: Option<i64>,
 ) -> Result<Shown<Json<Page<Change>>>, Error> {
-    let bad = |n: Option<i64>, max: i64| n.is_some_and(|n| !(0..=max).contains(&n));
-    let mut errors = Vec::new();
-    if bad(limit, 500) {
-        errors.push(FieldError::new(
-            "limit",
-            "must be a whole number from 0 to 500",
-        ));
-    }
-    if bad(offset, i64::MAX) {
-        errors.push(FieldError::new("offset", "must be a whole number from 0"));
-    }
-    if !errors.is_empty() {
-        return Err(Error::Validation(errors));
-    }
+    crate::api::respond::check_paging(limit, offset)?;
     let page = db
         .run(move |c| {
             audit::list(

@@ -159,20 +159,7 @@ async fn imports(
     limit: Option<i64>,
     offset: Option<i64>,
 ) -> Result<Json<Page<Change>>> {
-    let bad = |n: Option<i64>, max: i64| n.is_some_and(|n| !(0..=max).contains(&n));
-    let mut errors = Vec::new();
-    if bad(limit, 500) {
-        errors.push(FieldError::new(
-            "limit",
-            "must be a whole number from 0 to 500",
-        ));
-    }
-    if bad(offset, i64::MAX) {
-        errors.push(FieldError::new("offset", "must be a whole number from 0"));
-    }
-    if !errors.is_empty() {
-        return Err(Error::Validation(errors));
-    }
+    crate::api::respond::check_paging(limit, offset)?;
     let page = db
         .run(move |c| audit::imports(c, &caller, limit.unwrap_or(100), offset.unwrap_or(0)))
         .await?;

@@ -58,3 +58,23 @@ impl<'r> Responder<'r, 'static> for Error {
         res.ok()
     }
 }
+
+/// `limit` (0 to 500) and `offset` (from 0) of a paged list; both problems at once.
+pub fn check_paging(limit: Option<i64>, offset: Option<i64>) -> Result<(), Error> {
+    let bad = |n: Option<i64>, max: i64| n.is_some_and(|n| !(0..=max).contains(&n));
+    let mut errors = Vec::new();
+    if bad(limit, 500) {
+        errors.push(FieldError::new(
+            "limit",
+            "must be a whole number from 0 to 500",
+        ));
+    }
+    if bad(offset, i64::MAX) {
+        errors.push(FieldError::new("offset", "must be a whole number from 0"));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Validation(errors))
+    }
+}
