@@ -71,6 +71,7 @@ pub const TABLES: &[Labels] = &[
     super::overlaps::LABELS,
     super::network::LABELS,
     super::import::LABELS,
+    super::words::LABELS,
 ];
 
 pub const LABELS: Labels = &[

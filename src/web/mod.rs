@@ -15,6 +15,7 @@ mod records;
 mod removal;
 pub mod session;
 mod start;
+pub mod words;
 
 use askama::Template;
 use rocket::http::{ContentType, Status};
@@ -180,11 +181,12 @@ fn forbidden() -> RawHtml<&'static str> {
 }
 
 impl Chrome {
-    /// An enum value's label: German label, or the code in words for English.
+    /// An enum value's label from its German label and its code: the German label, or
+    /// the value's English label. Prefer `chrome.word(value)` (words.rs).
     pub fn label(&self, german: &str, code: &str) -> String {
         match self.lang {
             Lang::De => german.to_string(),
-            Lang::En => code.replace('_', " "),
+            Lang::En => words::english_of(german, code),
         }
     }
 }
