@@ -249,7 +249,7 @@ async fn journey(c: &Client, base: &str) {
     choose(c, "#kind", "migrant_organisation").await;
     fill(c, "#founded", "2024-13").await;
     click(c, "#save").await;
-    text_with(c, "#error-founded", "not a valid date").await;
+    text_with(c, "#error-founded", "Kein gültiges Datum").await;
     let kept = c
         .find(Locator::Css("#founded"))
         .await

@@ -43,7 +43,10 @@ fn edit_a_role_and_see_it_on_the_profile(app: &TestApp) {
         ],
     );
     assert_eq!(status, Status::SeeOther);
-    assert_eq!(location, Some(format!("/organisations/{}", fx.verein)));
+    assert_eq!(
+        location,
+        Some(format!("/organisations/{}?done=saved", fx.verein))
+    );
     let stored = fx.record("affiliations", &fx.affiliation);
     assert_eq!(stored["role"], "chair");
     assert_eq!(stored["end"], "2023-12-31");
@@ -151,7 +154,10 @@ fn edit_a_funding_and_a_relation(app: &TestApp) {
         ],
     );
     assert_eq!(status, Status::SeeOther);
-    assert_eq!(location, Some(format!("/organisations/{}", fx.verein)));
+    assert_eq!(
+        location,
+        Some(format!("/organisations/{}?done=saved", fx.verein))
+    );
     let stored = fx.record("fundings", &fx.funding);
     assert_eq!(
         (

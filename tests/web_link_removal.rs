@@ -50,7 +50,7 @@ fn delete_and_restore_links_from_their_pages(app: &TestApp) {
         assert!(html.contains("Romano Than e.V."), "names what goes: {html}");
         let (status, _, location) = post_form(&app.client, &confirm, &[("csrf", &csrf)]);
         assert_eq!(status, Status::SeeOther);
-        assert_eq!(location.as_deref(), Some(profile.as_str()));
+        assert_eq!(location, Some(format!("{profile}?done=deleted")));
         assert_eq!(
             fx.status_of(resource, id),
             Status::NotFound,
@@ -72,7 +72,7 @@ fn delete_and_restore_links_from_their_pages(app: &TestApp) {
         let csrf = csrf_of(&html);
         let (status, _, location) = post_form(&app.client, &restore, &[("csrf", &csrf)]);
         assert_eq!(status, Status::SeeOther, "{resource}");
-        assert_eq!(location.as_deref(), Some(profile.as_str()));
+        assert_eq!(location, Some(format!("{profile}?done=restored")));
         assert_eq!(fx.status_of(resource, id), Status::Ok, "{resource} back");
         assert_eq!(actions(app, id), ["create", "delete", "restore"]);
     }
@@ -156,7 +156,7 @@ fn sources_are_edited_deleted_and_restored(app: &TestApp) {
     );
     assert_eq!(
         (status, location.as_deref()),
-        (Status::SeeOther, Some("/sources"))
+        (Status::SeeOther, Some("/sources?done=saved"))
     );
     let stored = fx.record("sources", &fx.source);
     assert_eq!(stored["title"], "Studie, Kapitel 4.3");

@@ -238,7 +238,7 @@ fn the_edit_form_keeps_input_and_shows_errors_beside_the_fields() {
         ],
     );
     assert_eq!(status, Status::SeeOther);
-    assert_eq!(location, Some(format!("/persons/{id}")));
+    assert_eq!(location, Some(format!("/persons/{id}?done=saved")));
     assert_eq!(
         person_row(&app, &id),
         (
@@ -335,7 +335,7 @@ fn delete_with_confirmation_and_restore() {
         &[("csrf", &csrf)],
     );
     assert_eq!(status, Status::SeeOther);
-    assert_eq!(location, Some(format!("/persons/{id}")));
+    assert_eq!(location, Some(format!("/persons/{id}?done=deleted")));
 
     // Gone from the list; the profile shows it deleted, with a restore button.
     let (_, html) = page(&app.client, "/persons?q=romano%20drom");

@@ -1,6 +1,15 @@
-//! Turning form text into domain values, collecting one message per field.
+//! Turning form text into domain values, collecting every message in one pass: the
+//! form's own parse errors and the domain's rules for the fields that parsed.
 use crate::domain::{Disclosure, PartialDate};
 use crate::error::FieldError;
+use crate::web::i18n::Lang;
+
+mod messages;
+mod nav;
+pub use messages::{field_label, say, LABELS};
+use messages::{AMOUNT, BOUNDS, DATE, NUMBER, REQUIRED};
+pub(crate) use messages::{CHOICE, NO_ORGANISATION, SEARCH_FAILED, SEVERAL};
+pub use nav::{notice, with_done, Done, ReturnTo};
 
 /// Field errors shown beside the fields of a re-rendered form.
 #[derive(Debug, Default, Clone)]
@@ -35,13 +44,7 @@ impl FieldErrors {
             return None;
         }
         let iso = german_to_iso(text).unwrap_or_else(|| text.to_string());
-        match iso.parse() {
-            Ok(d) => Some(d),
-            Err(e) => {
-                self.add(field, format!("{e}"));
-                None
-            }
-        }
+        iso.parse().map_err(|_| self.add(field, DATE)).ok()
     }
 
     /// An optional enum value from a select list.
@@ -54,7 +57,9 @@ impl FieldErrors {
         if text.is_empty() {
             return None;
         }
-        text.parse().map_err(|m: String| self.add(field, m)).ok()
+        text.parse()
+            .map_err(|_: String| self.add(field, CHOICE))
+            .ok()
     }
 
     /// All values of a multiple select list.
@@ -74,9 +79,7 @@ impl FieldErrors {
         if text.is_empty() {
             return None;
         }
-        text.parse()
-            .map_err(|_| self.add(field, "must be a whole number"))
-            .ok()
+        text.parse().map_err(|_| self.add(field, NUMBER)).ok()
     }
 }
 
@@ -143,10 +146,7 @@ mod tests {
         assert_eq!(german_to_iso("2019"), None);
         let mut e = FieldErrors::default();
         assert_eq!(e.date("founded", "31.02.2020"), None);
-        assert_eq!(
-            e.get("founded").map(|m| m.contains("not a valid date")),
-            Some(true)
-        );
+        assert_eq!(e.get("founded"), Some(DATE));
         assert_eq!(
             e.date("founded", "2019-05")
                 .map(|d| d.to_string())
@@ -181,7 +181,7 @@ impl FieldErrors {
                     [a, b] => match (cents(a), cents(b)) {
                         (Some(x), Some(y)) if x <= y => Some((Some(x), Some(y))),
                         (Some(_), Some(_)) => {
-                            self.add(field, "the upper bound is smaller than the lower bound");
+                            self.add(field, BOUNDS);
                             return (None, None);
                         }
                         _ => None,
@@ -191,10 +191,7 @@ impl FieldErrors {
             }
         };
         parsed.unwrap_or_else(|| {
-            self.add(
-                field,
-                "must be an amount in euros, e.g. 30000, 30.000 – 70.000 or ≥ 30.000",
-            );
+            self.add(field, AMOUNT);
             (None, None)
         })
     }
@@ -323,5 +320,82 @@ impl FieldErrors {
                 e.field = form_field.into();
             }
         }
+    }
+
+    /// A field that must not be left empty.
+    pub fn required(&mut self, field: &str, value: &str) {
+        if value.trim().is_empty() {
+            self.add(field, REQUIRED);
+        }
+    }
+
+    /// The domain's rules (`Resource::validate` and `check`, as the service applies them)
+    /// for `record`, built from the fields that parsed: their messages are added for every
+    /// field that has none yet, so the form shows all problems at once. `renames` moves
+    /// messages about record fields (`amount_max`) to the form field (`amount`).
+    pub fn check_record<R: crate::service::Resource>(
+        &mut self,
+        record: &R,
+        renames: &[(&str, &str)],
+    ) {
+        let mut copy = record.clone();
+        let Err(crate::error::Error::Validation(list)) =
+            crate::service::crud::validate_input(&mut copy)
+        else {
+            return;
+        };
+        let mut found = FieldErrors(list);
+        for (record_field, form_field) in renames {
+            found.rename(record_field, form_field);
+        }
+        for e in found.0 {
+            if self.get(&e.field).is_none() {
+                self.0.push(e);
+            }
+        }
+    }
+
+    /// Every message in the reader's language (see `messages::say`), once per field and
+    /// message.
+    pub fn localise(&mut self, lang: Lang) {
+        let mut seen = std::collections::HashSet::new();
+        self.0
+            .retain(|e| seen.insert((e.field.clone(), e.message.clone())));
+        for e in &mut self.0 {
+            e.message = say(lang, &e.field, &e.message);
+        }
+    }
+
+    /// The label key of the field an error is about, for the list above the form.
+    pub fn label(&self, field: &str) -> &'static str {
+        field_label(field)
+    }
+
+    /// The id of the form element an error links to: the field itself, or the list of
+    /// sources for a citation.
+    pub fn anchor(&self, field: &str) -> String {
+        field.split(['[', '.']).next().unwrap_or(field).to_string()
+    }
+
+    /// The attributes that tie a field to its hint and, when refused, mark it invalid and
+    /// tie it to its message: ` aria-invalid="true" aria-describedby="hint-x error-x"`.
+    /// Built from field names only, so a template may write it unescaped.
+    pub fn aria(&self, field: &str, hint: bool) -> String {
+        let mut ids = Vec::new();
+        if hint {
+            ids.push(format!("hint-{field}"));
+        }
+        let invalid = self.get(field).is_some();
+        if invalid {
+            ids.push(format!("error-{field}"));
+        }
+        let mut out = String::new();
+        if invalid {
+            out.push_str(" aria-invalid=\"true\"");
+        }
+        if !ids.is_empty() {
+            out.push_str(&format!(" aria-describedby=\"{}\"", ids.join(" ")));
+        }
+        out
     }
 }

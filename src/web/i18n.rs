@@ -72,6 +72,7 @@ pub const TABLES: &[Labels] = &[
     super::network::LABELS,
     super::import::LABELS,
     super::words::LABELS,
+    super::forms::LABELS,
 ];
 
 pub const LABELS: Labels = &[
@@ -148,6 +149,13 @@ pub const LABELS: Labels = &[
         "Working principle",
     ),
     ("field.members", "Mitglieder", "Members"),
+    ("field.members_from", "Mitglieder von", "Members from"),
+    ("field.members_to", "Mitglieder bis", "Members to"),
+    (
+        "field.members_hint",
+        "Ungefähre Zahl; eine Spanne, wenn nur sie bekannt ist",
+        "Approximate number; a range when only that is known",
+    ),
     ("field.typology", "Typologie (4.3)", "Typology (4.3)"),
     ("field.orientation", "Orientierung", "Orientation"),
     ("field.country_focus", "Länderbezug", "Country focus"),
@@ -170,8 +178,8 @@ pub const LABELS: Labels = &[
     ("field.fields_of_work", "Arbeitsfelder", "Fields of work"),
     (
         "field.date_hint",
-        "z. B. 2019, 2019-05, 14.05.2019",
-        "e.g. 2019, 2019-05, 14.05.2019",
+        "z. B. 2019, 05.2019, 14.05.2019 oder 2019-05-14",
+        "e.g. 2019, 05.2019, 14.05.2019 or 2019-05-14",
     ),
     ("profile.people", "Personen und Rollen", "People and roles"),
     (
@@ -199,8 +207,28 @@ pub const LABELS: Labels = &[
     ("form.cancel", "Abbrechen", "Cancel"),
     (
         "form.errors",
-        "Bitte die markierten Felder prüfen.",
-        "Please check the marked fields.",
+        "Nicht gespeichert. Bitte diese Angaben prüfen:",
+        "Not saved. Please check these entries:",
+    ),
+    (
+        "form.required_note",
+        "Mit * markierte Felder müssen ausgefüllt werden.",
+        "Fields marked with * must be filled in.",
+    ),
+    ("form.required", "Pflichtfeld", "required"),
+    ("form.done_saved", "Gespeichert.", "Saved."),
+    ("form.done_deleted", "Gelöscht.", "Deleted."),
+    ("form.done_restored", "Wiederhergestellt.", "Restored."),
+    ("orgs.edit_title", "Organisation bearbeiten", "Edit organisation"),
+    (
+        "field.country_hint",
+        "Ländercode aus zwei Buchstaben, z. B. DE oder RO",
+        "Two-letter country code, e.g. DE or RO",
+    ),
+    (
+        "field.website_hint",
+        "Mit http:// oder https://",
+        "Starting with http:// or https://",
     ),
     (
         "form.duplicate",

@@ -7,8 +7,8 @@ use rocket::response::Redirect;
 use rocket::{get, post, routes, Route, State};
 
 use super::auth::check_csrf;
-use super::forms::FieldErrors;
-use super::{fail, render, Chrome, HtmlError, Page};
+use super::forms::{with_done, Done, FieldErrors, FormHead};
+use super::{fail, removal, render, Chrome, HtmlError, Page};
 use crate::db::{Db, DbConn};
 use crate::domain::*;
 use crate::error::{Error, Result};
@@ -145,7 +145,7 @@ fn umbrella_choices(conn: &mut DbConn) -> Result<Vec<(String, String)>> {
 #[template(path = "organisation_form.html")]
 struct FormView {
     chrome: Chrome,
-    action: String,
+    head: FormHead,
     form: OrgForm,
     errors: FieldErrors,
     duplicate: Option<(String, String)>,
@@ -158,18 +158,57 @@ impl FormView {
     }
 }
 
+/// The heading, the way back and where to post: a new organisation, or this one edited
+/// (`name` is its stored name).
+fn head(id: Option<&str>, name: String) -> FormHead {
+    let (title, action, back_url, delete) = match id {
+        Some(id) => (
+            "orgs.edit_title",
+            format!("/organisations/{id}/edit"),
+            format!("/organisations/{id}"),
+            Some(format!("/organisations/{id}/delete")),
+        ),
+        None => (
+            "orgs.new",
+            "/organisations/new".into(),
+            "/organisations".into(),
+            None,
+        ),
+    };
+    FormHead {
+        title,
+        action,
+        back_url,
+        back_name: name,
+        duplicate: None,
+        delete,
+        person: None,
+        shows_person: None,
+    }
+}
+
 async fn form_page(
     chrome: Chrome,
     db: &Db,
-    action: String,
+    id: Option<&str>,
     form: OrgForm,
-    errors: FieldErrors,
+    mut errors: FieldErrors,
     duplicate: Option<(String, String)>,
 ) -> Page {
     let names = form::organisation_names(db).await;
+    let name = match id {
+        Some(id) => {
+            let key = id.to_string();
+            db.run(move |c| Ok(removal::organisation_name(c, &key)))
+                .await
+                .unwrap_or_default()
+        }
+        None => String::new(),
+    };
+    errors.localise(chrome.lang);
     render(&FormView {
+        head: head(id, name),
         chrome,
-        action,
         form,
         errors,
         duplicate,
@@ -186,7 +225,7 @@ async fn new_form(chrome: Chrome, db: &State<Db>) -> Page {
     form_page(
         chrome,
         db,
-        "/organisations/new".into(),
+        None,
         <OrgForm as Default>::default(),
         FieldErrors::default(),
         None,
@@ -194,7 +233,8 @@ async fn new_form(chrome: Chrome, db: &State<Db>) -> Page {
     .await
 }
 
-/// Saves a form (create if `id` is None); on bad input re-renders it with the messages.
+/// Saves a form (create if `id` is None) and shows the profile with "saved"; on bad
+/// input re-renders the form with every message at once.
 async fn save(
     chrome: Chrome,
     db: &Db,
@@ -223,7 +263,11 @@ async fn save(
             };
             match saved {
                 Ok(r) => Ok(Ok(r.id)),
-                Err(Error::Validation(list)) => Ok(Err((FieldErrors(list), None))),
+                Err(Error::Validation(list)) => {
+                    let mut errors = FieldErrors(list);
+                    errors.rename("parent_id", "parent");
+                    Ok(Err((errors, None)))
+                }
                 Err(Error::Conflict {
                     existing_id: Some(existing),
                     ..
@@ -239,18 +283,17 @@ async fn save(
         .await
         .map_err(|e| fail(&chrome, e))?;
     match outcome {
-        Ok(id) => Ok(Redirect::to(format!("/organisations/{id}"))),
+        Ok(id) => Ok(Redirect::to(with_done(
+            &format!("/organisations/{id}"),
+            Done::Saved,
+        ))),
         Err((errors, duplicate)) => {
-            let action = match &id {
-                Some(id) => format!("/organisations/{id}/edit"),
-                None => "/organisations/new".into(),
-            };
             let status = if duplicate.is_some() {
                 rocket::http::Status::Conflict
             } else {
                 rocket::http::Status::UnprocessableEntity
             };
-            let page = form_page(chrome, db, action, form, errors, duplicate).await?;
+            let page = form_page(chrome, db, id.as_deref(), form, errors, duplicate).await?;
             Err(HtmlError {
                 status,
                 html: page.0,
@@ -288,15 +331,7 @@ async fn edit_form(chrome: Chrome, db: &State<Db>, id: &str) -> Page {
         })
         .await
         .map_err(|e| fail(&chrome, e))?;
-    form_page(
-        chrome,
-        db,
-        format!("/organisations/{id}/edit"),
-        form,
-        FieldErrors::default(),
-        None,
-    )
-    .await
+    form_page(chrome, db, Some(id), form, FieldErrors::default(), None).await
 }
 
 #[post("/<id>/edit", data = "<form>")]

@@ -349,20 +349,21 @@ impl PersonForm {
         keep: Option<&Person>,
     ) -> std::result::Result<Person, FieldErrors> {
         let mut e = FieldErrors::default();
+        e.required("display_name", &self.display_name);
+        e.required("visibility", &self.visibility);
         let visibility = e.choice::<Visibility>("visibility", &self.visibility);
-        if self.visibility.trim().is_empty() {
-            e.add("visibility", "is required");
-        }
-        if !e.is_empty() {
-            return Err(e);
-        }
-        Ok(Person {
+        let person = Person {
             display_name: self.display_name.clone(),
             is_pseudonym: self.is_pseudonym,
             visibility: visibility.unwrap_or(Visibility::Restricted),
             notes: FieldErrors::text(&self.notes),
             citations: keep.map(|k| k.citations.clone()).unwrap_or_default(),
-        })
+        };
+        e.check_record(&person, &[]);
+        match e.is_empty() {
+            true => Ok(person),
+            false => Err(e),
+        }
     }
 }
 

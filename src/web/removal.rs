@@ -1,9 +1,11 @@
 //! Delete with confirmation and restore, the same for every kind of record: a page that
-//! asks, a post that soft-deletes, a post that restores, each back to the record's page.
+//! asks, a post that soft-deletes, a post that restores, each back to the record's page
+//! (or to the page the deletion was started from) with a note of what happened.
 use askama::Template;
 use rocket::response::Redirect;
 
 use super::auth::check_csrf;
+use super::forms::{with_done, Done, ReturnTo};
 use super::{fail, render_showing, Chrome, HtmlError, ShownPage};
 use crate::db::Db;
 use crate::db::DbConn;
@@ -149,12 +151,14 @@ fn load_for_editor<R: Removable>(conn: &mut DbConn, caller: &Caller, id: &str) -
     }
 }
 
-/// "Really delete?" with the record named and a way back.
+/// "Really delete?" with the record named and a way back (to `back` when the deletion
+/// was started from another page).
 pub(crate) async fn confirm<R: Removable>(
     chrome: Chrome,
     db: &Db,
     prefix: &str,
     id: &str,
+    back: ReturnTo,
 ) -> ShownPage
 where
     Record<R>: ShowsPerson,
@@ -173,22 +177,23 @@ where
     };
     let page = ConfirmView {
         chrome,
-        action: format!("{prefix}/{id}/delete"),
+        action: back.carried(&format!("{prefix}/{id}/delete")),
         name,
         person,
-        back: home,
+        back: back.0.unwrap_or(home),
     };
     render_showing(&page, shown)
 }
 
 /// Soft-deletes (or restores) a record from a form post with a valid CSRF token, then
-/// goes back to the record's page.
+/// goes back to the record's page, or to `back`, saying what happened.
 pub(crate) async fn delete_or_restore<R: Removable>(
     chrome: Chrome,
     db: &Db,
     id: &str,
     csrf: &str,
     restore: bool,
+    back: ReturnTo,
 ) -> Result<Redirect, HtmlError> {
     check_csrf(&chrome, csrf)?;
     let (caller, key) = (chrome.caller.clone(), id.to_string());
@@ -203,7 +208,11 @@ pub(crate) async fn delete_or_restore<R: Removable>(
         })
         .await
         .map_err(|e| fail(&chrome, e))?;
-    Ok(Redirect::to(home))
+    let done = match restore {
+        true => Done::Restored,
+        false => Done::Deleted,
+    };
+    Ok(Redirect::to(with_done(&back.0.unwrap_or(home), done)))
 }
 
 /// The three removal routes of one kind of record, mounted under `$prefix`.
@@ -215,13 +224,19 @@ macro_rules! removal_routes {
             use rocket::{get, post, routes, Route, State};
 
             use crate::db::Db;
+            use crate::web::forms::ReturnTo;
             use crate::web::organisations::CsrfOnly;
             use crate::web::removal::{confirm, delete_or_restore};
             use crate::web::{Chrome, HtmlError, ShownPage};
 
             #[get("/<id>/delete")]
-            async fn confirm_delete(chrome: Chrome, db: &State<Db>, id: &str) -> ShownPage {
-                confirm::<$ty>(chrome, db, $prefix, id).await
+            async fn confirm_delete(
+                chrome: Chrome,
+                db: &State<Db>,
+                id: &str,
+                back: ReturnTo,
+            ) -> ShownPage {
+                confirm::<$ty>(chrome, db, $prefix, id, back).await
             }
 
             #[post("/<id>/delete", data = "<form>")]
@@ -229,9 +244,10 @@ macro_rules! removal_routes {
                 chrome: Chrome,
                 db: &State<Db>,
                 id: &str,
+                back: ReturnTo,
                 form: Form<CsrfOnly>,
             ) -> Result<Redirect, HtmlError> {
-                delete_or_restore::<$ty>(chrome, db, id, &form.csrf, false).await
+                delete_or_restore::<$ty>(chrome, db, id, &form.csrf, false, back).await
             }
 
             #[post("/<id>/restore", data = "<form>")]
@@ -239,9 +255,10 @@ macro_rules! removal_routes {
                 chrome: Chrome,
                 db: &State<Db>,
                 id: &str,
+                back: ReturnTo,
                 form: Form<CsrfOnly>,
             ) -> Result<Redirect, HtmlError> {
-                delete_or_restore::<$ty>(chrome, db, id, &form.csrf, true).await
+                delete_or_restore::<$ty>(chrome, db, id, &form.csrf, true, back).await
             }
 
             pub fn routes() -> Vec<Route> {

@@ -11,11 +11,14 @@ use crate::db::DbConn;
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::service::{crud, Caller};
-use crate::web::forms::{form_outcome, FieldErrors, FormHead, Rejection};
+use crate::web::forms::{form_outcome, FieldErrors, FormHead, Rejection, CHOICE};
 use crate::web::organisations::resolve_organisation;
 use crate::web::persons::PersonForm;
 use crate::web::removal::organisation_name;
 use crate::web::{render, Chrome, Page};
+
+/// Messages about the record's links belong beside these form fields.
+const RENAMES: &[(&str, &str)] = &[("organisation_id", "organisation")];
 
 /// The role form as typed. The person fields are used when a new person is added, the
 /// organisation field when a role is added from a person's page.
@@ -74,11 +77,9 @@ impl RoleForm {
         organisation_id: String,
         keep: Option<&Affiliation>,
     ) -> Affiliation {
+        e.required("role", &self.role);
         let role = e.choice::<Role>("role", &self.role);
-        if self.role.trim().is_empty() {
-            e.add("role", "is required");
-        }
-        Affiliation {
+        let affiliation = Affiliation {
             person_id,
             organisation_id,
             role: role.unwrap_or(Role::Member),
@@ -90,7 +91,7 @@ impl RoleForm {
                 "true" => Some(true),
                 "false" => Some(false),
                 _ => {
-                    e.add("paid", "must be yes, no or not known");
+                    e.add("paid", CHOICE);
                     None
                 }
             },
@@ -98,7 +99,9 @@ impl RoleForm {
             fields_of_work: e.choices("fields_of_work", &self.fields_of_work),
             funding_id: keep.and_then(|k| k.funding_id.clone()),
             citations: keep.map(|k| k.citations.clone()).unwrap_or_default(),
-        }
+        };
+        e.check_record(&affiliation, RENAMES);
+        affiliation
     }
 
     /// The new person, checked as on the person form.
@@ -266,10 +269,8 @@ fn save(
             }
         }
         Place::ForPerson { person } => {
+            e.required("organisation", &f.organisation);
             let organisation = resolve_organisation(conn, "organisation", &f.organisation, &mut e);
-            if f.organisation.trim().is_empty() {
-                e.add("organisation", "is required");
-            }
             let affiliation = f.affiliation(
                 &mut e,
                 person.clone(),

@@ -59,18 +59,14 @@ impl FundingForm {
         keep: Option<&Funding>,
     ) -> std::result::Result<Funding, FieldErrors> {
         let mut e = FieldErrors::default();
+        e.required("funder", &self.funder);
         let stored = keep.map(|k| k.funder_id.as_str());
         let funder = resolve_or_keep(conn, "funder", &self.funder, stored, &mut e);
-        if self.funder.trim().is_empty() {
-            e.add("funder", "is required");
-        }
         let (amount_min, amount_max) = e.amount_range("amount", &self.amount);
         let (start, end) = (e.date("start", &self.start), e.date("end", &self.end));
+        e.required("status", &self.status);
         let status = e.choice::<FundingStatus>("status", &self.status);
-        if !e.is_empty() {
-            return Err(e);
-        }
-        Ok(Funding {
+        let funding = Funding {
             funder_id: funder.unwrap_or_default(),
             recipient_id,
             programme: FieldErrors::text(&self.programme),
@@ -85,9 +81,23 @@ impl FundingForm {
             co_applicant_ids: keep.map(|k| k.co_applicant_ids.clone()).unwrap_or_default(),
             carrier_ids: keep.map(|k| k.carrier_ids.clone()).unwrap_or_default(),
             citations: keep.map(|k| k.citations.clone()).unwrap_or_default(),
-        })
+        };
+        e.check_record(&funding, RENAMES);
+        match e.is_empty() {
+            true => Ok(funding),
+            false => Err(e),
+        }
     }
 }
+
+/// Messages about record fields belong beside these form fields.
+const RENAMES: &[(&str, &str)] = &[
+    ("funder_id", "funder"),
+    ("recipient_id", "funder"),
+    ("amount_min", "amount"),
+    ("amount_max", "amount"),
+    ("currency", "amount"),
+];
 
 #[derive(Template)]
 #[template(path = "funding_form.html")]
@@ -113,7 +123,8 @@ impl OwnedLink for Funding {
     fn new_fields() -> FundingForm {
         FundingForm {
             status: FundingStatus::Granted.as_str().into(),
-            project_bound: true,
+            // Unticked: only what the editor marks counts for "ending soon".
+            project_bound: false,
             ..<FundingForm as Default>::default()
         }
     }

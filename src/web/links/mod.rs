@@ -11,7 +11,7 @@ use rocket::response::Redirect;
 use rocket::Route;
 
 use super::auth::check_csrf;
-use super::forms::{FieldErrors, FormHead, Rejection};
+use super::forms::{with_done, Done, FieldErrors, FormHead, Rejection, ReturnTo};
 use super::i18n::Labels;
 use super::organisations::organisation_names;
 use super::{fail, Chrome, HtmlError, Page, ShownPage};
@@ -73,18 +73,39 @@ pub(crate) fn rejected(page: Page, status: Status) -> HtmlError {
     }
 }
 
-/// The form at `place`: empty or stored values, or what was typed with why it was refused.
+/// The heading's way back, the form's action and its delete link when the form was
+/// started from another page (`back`): all go back there.
+fn carry(mut head: FormHead, back: &ReturnTo) -> FormHead {
+    let Some(path) = &back.0 else {
+        return head;
+    };
+    if head.back_url != *path {
+        head.back_name = match &head.person {
+            Some((id, name)) if *path == format!("/persons/{id}") => name.clone(),
+            _ => String::new(),
+        };
+        head.back_url = path.clone();
+    }
+    head.action = back.carried(&head.action);
+    head.delete = head.delete.map(|d| back.carried(&d));
+    head
+}
+
+/// The form at `place`: empty or stored values, or what was typed with why it was refused
+/// (every message in the reader's language).
 pub(crate) async fn show<P: LinkForm>(
     chrome: Chrome,
     db: &Db,
     place: P,
+    back: ReturnTo,
     typed: Option<(P::Fields, Rejection)>,
 ) -> ShownPage {
     let (caller, p) = (chrome.caller.clone(), place.clone());
-    let (mut head, stored) = db
+    let (head, stored) = db
         .run(move |c| p.context(c, &caller))
         .await
         .map_err(|e| fail(&chrome, e))?;
+    let mut head = carry(head, &back);
     let names = match place.suggests_organisations() {
         true => organisation_names(db).await,
         false => Vec::new(),
@@ -104,11 +125,13 @@ pub(crate) async fn show<P: LinkForm>(
         Some((form, rejection)) => {
             let status = rejection.status();
             head.duplicate = rejection.duplicate;
+            let mut errors = rejection.errors;
+            errors.localise(chrome.lang);
             let page = place.render(FormParts {
                 chrome,
                 head,
                 form,
-                errors: rejection.errors,
+                errors,
                 names,
             });
             Err(rejected(page, status))
@@ -116,11 +139,13 @@ pub(crate) async fn show<P: LinkForm>(
     }
 }
 
-/// Saves a posted form (after the CSRF and role checks) and goes on, or shows it again.
+/// Saves a posted form (after the CSRF and role checks) and goes on with "saved" — back
+/// to the page the form was started from, if any — or shows it again.
 pub(crate) async fn submit<P: LinkForm>(
     chrome: Chrome,
     db: &Db,
     place: P,
+    back: ReturnTo,
     csrf: &str,
     form: P::Fields,
 ) -> std::result::Result<Redirect, HtmlError> {
@@ -132,8 +157,11 @@ pub(crate) async fn submit<P: LinkForm>(
         .await
         .map_err(|e| fail(&chrome, e))?;
     match outcome {
-        Ok(next) => Ok(Redirect::to(next)),
-        Err(rejection) => match show(chrome, db, place, Some((form, rejection))).await {
+        Ok(next) => {
+            let next = back.0.unwrap_or(next);
+            Ok(Redirect::to(with_done(&next, Done::Saved)))
+        }
+        Err(rejection) => match show(chrome, db, place, back, Some((form, rejection))).await {
             Err(page) => Err(page),
             // Not reached: a rejected form always comes back with an error status.
             Ok(page) => Err(rejected(Ok(page.body), Status::UnprocessableEntity)),
@@ -155,20 +183,22 @@ macro_rules! form_routes {
         async fn $get(
             chrome: $crate::web::Chrome,
             db: &rocket::State<$crate::db::Db>,
+            back: $crate::web::forms::ReturnTo,
             $($id: &str)?
         ) -> $crate::web::ShownPage {
-            $crate::web::links::show(chrome, db, $place, None).await
+            $crate::web::links::show(chrome, db, $place, back, None).await
         }
 
         #[rocket::post($path, data = "<form>")]
         async fn $post(
             chrome: $crate::web::Chrome,
             db: &rocket::State<$crate::db::Db>,
+            back: $crate::web::forms::ReturnTo,
             $($id: &str,)?
             form: rocket::form::Form<$fields>,
         ) -> Result<rocket::response::Redirect, $crate::web::HtmlError> {
             let csrf = form.csrf.clone();
-            $crate::web::links::submit(chrome, db, $place, &csrf, form.into_inner()).await
+            $crate::web::links::submit(chrome, db, $place, back, &csrf, form.into_inner()).await
         }
     };
 }
@@ -202,6 +232,16 @@ pub const LABELS: Labels = &[
         "– restore this first:",
     ),
     ("links.project_bound", "projektgebunden", "project-bound"),
+    (
+        "links.project_bound_hint",
+        "Nur projektgebundene Förderung steht in der Liste „Förderung, die bald endet“ (Startseite und Überschneidungen). Nicht angekreuzt: nicht projektgebunden.",
+        "Only project-bound funding appears in the list “Funding that ends soon” (start page and overlaps). Unticked: not project-bound.",
+    ),
+    (
+        "links.project_bound_role_hint",
+        "Die Rolle hängt an einem befristeten Projekt (z. B. eine Projektstelle). Nicht angekreuzt: nicht projektgebunden.",
+        "The role depends on a fixed-term project (e.g. a project post). Unticked: not project-bound.",
+    ),
     (
         "links.organisation_hint",
         "Name oder Kurzname; Vorschläge beim Tippen",

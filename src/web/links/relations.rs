@@ -52,32 +52,33 @@ impl RelationForm {
         keep: Option<&Relation>,
     ) -> std::result::Result<Relation, FieldErrors> {
         let mut e = FieldErrors::default();
+        e.required("kind", &self.kind);
         let kind = e.choice::<RelationKind>("kind", &self.kind);
-        if self.kind.trim().is_empty() {
-            e.add("kind", "is required");
-        }
+        e.required("target", &self.target);
         let stored = keep.map(|k| k.target_id.as_str());
         let target = resolve_or_keep(conn, "target", &self.target, stored, &mut e);
-        if self.target.trim().is_empty() {
-            e.add("target", "is required");
-        }
         let (start, end) = (e.date("start", &self.start), e.date("end", &self.end));
         let approx_size = e
             .number("approx_size", &self.approx_size)
             .map(|n| n.clamp(0, i32::MAX as i64) as i32);
-        let (Some(kind), Some(target_id), true) = (kind, target, e.is_empty()) else {
-            return Err(e);
-        };
-        Ok(Relation {
+        let relation = Relation {
             source_id,
-            target_id,
-            kind,
+            target_id: target.unwrap_or_default(),
+            kind: kind.unwrap_or(RelationKind::ALL[0]),
             start,
             end,
             approx_size,
             description: FieldErrors::text(&self.description),
             citations: keep.map(|k| k.citations.clone()).unwrap_or_default(),
-        })
+        };
+        e.check_record(
+            &relation,
+            &[("target_id", "target"), ("source_id", "target")],
+        );
+        match e.is_empty() {
+            true => Ok(relation),
+            false => Err(e),
+        }
     }
 }
 

@@ -98,10 +98,9 @@ impl OrgForm {
         keep: Option<&Organisation>,
     ) -> Result<Organisation, FieldErrors> {
         let mut e = FieldErrors::default();
+        e.required("name", &self.name);
+        e.required("kind", &self.kind);
         let kind = e.choice::<OrgKind>("kind", &self.kind);
-        if self.kind.trim().is_empty() {
-            e.add("kind", "is required");
-        }
         let count = |e: &mut FieldErrors, f: &str, v: &str| {
             e.number(f, v)
                 .map(|n| n.clamp(i32::MIN as i64, i32::MAX as i64) as i32)
@@ -132,6 +131,8 @@ impl OrgForm {
             resource_modes: e.choices("resource_modes", &self.resource_modes),
             citations: keep.map(|k| k.citations.clone()).unwrap_or_default(),
         };
+        // The domain's rules for what parsed (end before start, min ≤ max, lengths).
+        e.check_record(&org, &[("parent_id", "parent")]);
         if e.is_empty() {
             Ok(org)
         } else {
@@ -176,7 +177,7 @@ pub(crate) fn resolve_organisation(
     };
     let Ok(found) = crud::list::<Organisation>(conn, &crate::service::Caller::System, &query)
     else {
-        e.add(field, "search failed");
+        e.add(field, crate::web::forms::SEARCH_FAILED);
         return None;
     };
     // A pasted id, or a name or short name typed in full, settles the choice.
@@ -199,7 +200,10 @@ pub(crate) fn resolve_organisation(
         ([one], _) => Some(one.id.clone()),
         ([], [one]) => Some(one.id.clone()),
         ([], []) => {
-            e.add(field, format!("no organisation named '{text}'"));
+            e.add(
+                field,
+                format!("{}'{text}'", crate::web::forms::NO_ORGANISATION),
+            );
             None
         }
         _ => {
@@ -211,7 +215,7 @@ pub(crate) fn resolve_organisation(
                 .collect();
             e.add(
                 field,
-                format!("several organisations match: {}", names.join("; ")),
+                format!("{}{}", crate::web::forms::SEVERAL, names.join("; ")),
             );
             None
         }

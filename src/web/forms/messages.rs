@@ -1,0 +1,383 @@
+//! Form messages in the reader's language: every message a form can show (the form's own
+//! parse errors and the domain's validation messages, which are English sentences naming
+//! record fields) is mapped to a label by its field and rule, and every field to the
+//! words of its label, so no field code and no English reaches the German pages.
+use crate::web::i18n::{Labels, Lang};
+
+/// A required field left empty.
+pub const REQUIRED: &str = "is required";
+/// A value that is not one of a select list's choices.
+pub const CHOICE: &str = "must be one of the offered choices";
+/// A date the form cannot read.
+pub const DATE: &str = "must be a date such as 2019, 05.2019, 14.05.2019 or 2019-05-14";
+/// A number the form cannot read.
+pub const NUMBER: &str = "must be a whole number";
+/// An amount the form cannot read.
+pub const AMOUNT: &str = "must be an amount in euros, e.g. 30000, 30.000 – 70.000 or ≥ 30.000";
+/// A range whose upper bound is below its lower bound.
+pub const BOUNDS: &str = "the upper bound is smaller than the lower bound";
+/// A search for an organisation that failed.
+pub const SEARCH_FAILED: &str = "search failed";
+/// Start of the message for a name that matches no organisation (the name follows).
+pub const NO_ORGANISATION: &str = "no organisation named ";
+/// Start of the message for a name that matches several (their names follow).
+pub const SEVERAL: &str = "several organisations match: ";
+
+/// Fields whose value is picked from a list: "please choose" rather than "please fill in".
+const PICKED: &[&str] = &["kind", "role", "visibility", "status", "paid"];
+
+/// The label key of a message about `field`, and the part of the message the label
+/// repeats (a name, a number), if any.
+fn classify(field: &str, message: &str) -> (&'static str, Option<String>) {
+    let between = |prefix: &str, suffix: &str| {
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_suffix(suffix))
+            .map(str::to_string)
+    };
+    if let Some(n) = between("must be 1 to ", " characters") {
+        return ("msg.length", Some(n));
+    }
+    if let Some(n) = between("must be at most ", " characters") {
+        return ("msg.at_most", Some(n));
+    }
+    if let Some(n) = between("must be at least ", " characters") {
+        return ("msg.at_least", Some(n));
+    }
+    if let Some(name) = between(&format!("{NO_ORGANISATION}'"), "'") {
+        return ("msg.no_organisation", Some(name));
+    }
+    if let Some(names) = message.strip_prefix(SEVERAL) {
+        return ("msg.several", Some(names.to_string()));
+    }
+    if message.ends_with("is not a valid date: use YYYY, YYYY-MM or YYYY-MM-DD") {
+        return ("msg.date", None);
+    }
+    if message.starts_with("unknown value '") {
+        return ("msg.choice", None);
+    }
+    let key = match message {
+        REQUIRED if PICKED.contains(&field) => "msg.choose",
+        REQUIRED => "msg.required",
+        CHOICE | "must be yes, no or not known" => "msg.choice",
+        DATE => "msg.date",
+        NUMBER => "msg.number",
+        AMOUNT => "msg.amount",
+        BOUNDS | "must not be smaller than amount_min" => "msg.amount_bounds",
+        "must not be smaller than member_count_min" => "msg.members_bounds",
+        "the end lies before the start" if field == "dissolved" => "msg.dissolved_early",
+        "the end lies before the start" => "msg.end_early",
+        "must not be negative" => "msg.negative",
+        "must be a two-letter country code such as DE or RO" => "msg.country",
+        "must be a web address starting with http:// or https://" => "msg.url",
+        "must be from 0 to a trillion euros (in cents)" => "msg.amount_range",
+        "must be a three-letter currency code such as EUR" => "msg.currency",
+        "must not contain control characters" => "msg.control",
+        "an organisation cannot fund itself" => "msg.fund_itself",
+        "a relation cannot point to its own source" => "msg.relate_itself",
+        "would make the organisation a part of itself" => "msg.part_of_itself",
+        "this person was erased and can take no new role" => "msg.erased",
+        "a person with this name is already registered" => "msg.dup_person",
+        "this role is already registered" => "msg.dup_role",
+        "this funding is already registered" => "msg.dup_funding",
+        "this relation is already registered" => "msg.dup_relation",
+        "a source with this title is already registered" => "msg.dup_source",
+        SEARCH_FAILED => "msg.search_failed",
+        m if m.starts_with("no organisation with id") => "msg.gone_organisation",
+        m if m.starts_with("no person with id") => "msg.gone_person",
+        m if m.starts_with("no funding with id") => "msg.gone_funding",
+        m if m.starts_with("no source with id") => "msg.gone_source",
+        _ => "msg.other",
+    };
+    (key, None)
+}
+
+/// A message in the reader's language. Unknown English messages become a general
+/// request to check the field in German, and stay as they are in English unless they
+/// name a record field.
+pub fn say(lang: Lang, field: &str, message: &str) -> String {
+    match classify(field, message) {
+        ("msg.other", _) if lang == Lang::En && !message.contains('_') => message.to_string(),
+        (key, Some(part)) => lang.t(key).replace("{}", &part),
+        (key, None) => lang.t(key).to_string(),
+    }
+}
+
+/// The label key of a form field (or of the record field a message names), for the
+/// list of errors above the form.
+pub fn field_label(field: &str) -> &'static str {
+    let base = field.split(['[', '.']).next().unwrap_or(field);
+    match base {
+        "name" => "field.name",
+        "short_name" => "field.short_name",
+        "kind" => "field.kind",
+        "legal_form" => "field.legal_form",
+        "parent" | "parent_id" => "field.parent",
+        "city" => "field.city",
+        "country" => "field.country",
+        "founded" => "field.founded",
+        "dissolved" => "field.dissolved",
+        "website" => "field.website",
+        "description" => "field.description",
+        "working_principle" => "field.working_principle",
+        "member_count_min" => "field.members_from",
+        "member_count_max" => "field.members_to",
+        "orientation" => "field.orientation",
+        "country_focus" => "field.country_focus",
+        "purposes" => "field.purposes",
+        "functions" => "field.functions",
+        "composition" => "field.composition",
+        "resource_modes" => "field.resource_modes",
+        "display_name" => "field.display_name",
+        "visibility" => "field.visibility",
+        "is_pseudonym" => "persons.pseudonym",
+        "notes" => "persons.notes",
+        "person_id" => "field.person",
+        "organisation" | "organisation_id" | "target" | "target_id" => "field.organisation",
+        "role" => "field.role",
+        "title" => "records.title",
+        "start" => "field.start",
+        "end" => "field.end",
+        "paid" => "links.paid",
+        "project_bound" => "links.project_bound",
+        "fields_of_work" => "field.fields_of_work",
+        "funder" | "funder_id" | "recipient_id" => "field.funder",
+        "amount" | "amount_min" | "amount_max" => "field.amount",
+        "programme" => "field.programme",
+        "purpose" => "links.purpose",
+        "status" => "orgs.status",
+        "approx_size" => "records.approx_size",
+        "url" => "field.url",
+        "accessed_on" => "records.accessed_on",
+        "citations" => "profile.sources",
+        _ => "field.other",
+    }
+}
+
+pub const LABELS: Labels = &[
+    ("msg.required", "Bitte ausfüllen.", "Please fill this in."),
+    ("msg.choose", "Bitte auswählen.", "Please choose one."),
+    (
+        "msg.choice",
+        "Bitte einen der angebotenen Werte wählen.",
+        "Please pick one of the offered values.",
+    ),
+    (
+        "msg.date",
+        "Kein gültiges Datum. Möglich sind 2019, 05.2019, 14.05.2019 oder 2019-05-14.",
+        "Not a valid date. Possible are 2019, 05.2019, 14.05.2019 or 2019-05-14.",
+    ),
+    (
+        "msg.number",
+        "Bitte eine ganze Zahl angeben, z. B. 25.",
+        "Please enter a whole number, e.g. 25.",
+    ),
+    (
+        "msg.amount",
+        "Kein Betrag. Möglich sind z. B. 30000, 30.000 – 70.000 oder ≥ 30.000.",
+        "Not an amount. Possible are e.g. 30000, 30.000 – 70.000 or ≥ 30.000.",
+    ),
+    (
+        "msg.amount_bounds",
+        "Der höhere Betrag ist kleiner als der niedrigere.",
+        "The upper amount is smaller than the lower one.",
+    ),
+    (
+        "msg.amount_range",
+        "Der Betrag muss zwischen 0 und einer Billion Euro liegen.",
+        "The amount must lie between 0 and a trillion euros.",
+    ),
+    (
+        "msg.members_bounds",
+        "„Mitglieder bis“ ist kleiner als „Mitglieder von“.",
+        "“Members to” is smaller than “members from”.",
+    ),
+    (
+        "msg.dissolved_early",
+        "Die Auflösung liegt vor der Gründung.",
+        "Dissolved before it was founded.",
+    ),
+    (
+        "msg.end_early",
+        "Das Ende liegt vor dem Beginn.",
+        "The end lies before the start.",
+    ),
+    (
+        "msg.negative",
+        "Darf nicht negativ sein.",
+        "Must not be negative.",
+    ),
+    (
+        "msg.length",
+        "Bitte 1 bis {} Zeichen.",
+        "Please use 1 to {} characters.",
+    ),
+    (
+        "msg.at_most",
+        "Höchstens {} Zeichen.",
+        "At most {} characters.",
+    ),
+    (
+        "msg.at_least",
+        "Mindestens {} Zeichen.",
+        "At least {} characters.",
+    ),
+    (
+        "msg.country",
+        "Bitte den Ländercode aus zwei Buchstaben angeben, z. B. DE oder RO.",
+        "Please enter the two-letter country code, e.g. DE or RO.",
+    ),
+    (
+        "msg.url",
+        "Bitte eine Webadresse angeben, die mit http:// oder https:// beginnt.",
+        "Please enter a web address that starts with http:// or https://.",
+    ),
+    (
+        "msg.currency",
+        "Bitte den Währungscode aus drei Buchstaben angeben, z. B. EUR.",
+        "Please enter the three-letter currency code, e.g. EUR.",
+    ),
+    (
+        "msg.control",
+        "Enthält unzulässige Steuerzeichen.",
+        "Contains control characters that are not allowed.",
+    ),
+    (
+        "msg.fund_itself",
+        "Eine Organisation kann sich nicht selbst fördern.",
+        "An organisation cannot fund itself.",
+    ),
+    (
+        "msg.relate_itself",
+        "Eine Organisation kann keine Beziehung zu sich selbst haben.",
+        "An organisation cannot be related to itself.",
+    ),
+    (
+        "msg.part_of_itself",
+        "Die Organisation wäre damit Teil von sich selbst.",
+        "That would make the organisation part of itself.",
+    ),
+    (
+        "msg.erased",
+        "Diese Person wurde endgültig gelöscht und kann keine neue Rolle bekommen.",
+        "This person was erased and can take no new role.",
+    ),
+    (
+        "msg.dup_person",
+        "Eine Person mit diesem Namen ist schon eingetragen.",
+        "A person with this name is already registered.",
+    ),
+    (
+        "msg.dup_role",
+        "Diese Rolle ist schon eingetragen.",
+        "This role is already registered.",
+    ),
+    (
+        "msg.dup_funding",
+        "Diese Förderung ist schon eingetragen.",
+        "This funding is already registered.",
+    ),
+    (
+        "msg.dup_relation",
+        "Diese Beziehung ist schon eingetragen.",
+        "This relation is already registered.",
+    ),
+    (
+        "msg.dup_source",
+        "Eine Quelle mit diesem Titel ist schon eingetragen.",
+        "A source with this title is already registered.",
+    ),
+    (
+        "msg.no_organisation",
+        "Keine Organisation namens „{}“ gefunden.",
+        "No organisation named “{}” found.",
+    ),
+    (
+        "msg.several",
+        "Mehrere Organisationen passen: {}. Bitte den vollen Namen angeben.",
+        "Several organisations match: {}. Please type the full name.",
+    ),
+    (
+        "msg.search_failed",
+        "Die Suche nach der Organisation ist fehlgeschlagen.",
+        "The search for the organisation failed.",
+    ),
+    (
+        "msg.gone_organisation",
+        "Diese Organisation gibt es nicht (mehr).",
+        "This organisation does not exist (any more).",
+    ),
+    (
+        "msg.gone_person",
+        "Diese Person gibt es nicht (mehr).",
+        "This person does not exist (any more).",
+    ),
+    (
+        "msg.gone_funding",
+        "Diese Förderung gibt es nicht (mehr).",
+        "This funding does not exist (any more).",
+    ),
+    (
+        "msg.gone_source",
+        "Diese Quelle gibt es nicht (mehr).",
+        "This source does not exist (any more).",
+    ),
+    (
+        "msg.other",
+        "Bitte diese Angabe prüfen.",
+        "Please check this entry.",
+    ),
+    ("field.url", "Webadresse (URL)", "Web address (URL)"),
+    ("field.other", "Weitere Angabe", "Other entry"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domain_messages_become_words_without_field_codes() {
+        let cases = [
+            (
+                "member_count_max",
+                "must not be smaller than member_count_min",
+            ),
+            ("amount", "must not be smaller than amount_min"),
+            ("dissolved", "the end lies before the start"),
+            ("name", "must be 1 to 300 characters"),
+            (
+                "founded",
+                "'2021-13' is not a valid date: use YYYY, YYYY-MM or YYYY-MM-DD",
+            ),
+            ("x", "something_unknown happened"),
+        ];
+        for (field, message) in cases {
+            for lang in [Lang::De, Lang::En] {
+                let said = say(lang, field, message);
+                assert!(!said.contains('_'), "{said}");
+                assert_ne!(said, message);
+            }
+        }
+        assert_eq!(
+            say(Lang::De, "name", "must be 1 to 300 characters"),
+            "Bitte 1 bis 300 Zeichen."
+        );
+        assert_eq!(
+            say(Lang::En, "parent", "no organisation named 'Nirgendwo'"),
+            "No organisation named “Nirgendwo” found."
+        );
+        assert_eq!(say(Lang::De, "kind", REQUIRED), "Bitte auswählen.");
+        assert!(say(Lang::De, "founded", DATE).contains("14.05.2019"));
+    }
+
+    #[test]
+    fn every_form_field_has_a_label() {
+        for field in [
+            "member_count_min",
+            "member_count_max",
+            "citations[0].source_id",
+        ] {
+            assert_ne!(field_label(field), "field.other", "{field}");
+        }
+    }
+}
