@@ -281,7 +281,7 @@ fn relations_and_sources_through_forms() {
     assert_eq!(status, Status::SeeOther);
     let (_, html) = page(&app.client, &location.unwrap());
     assert!(
-        html.contains("member_of") && html.contains("Landesrat Test"),
+        html.contains("→ Mitglied von") && html.contains("Landesrat Test"),
         "relation on the profile"
     );
 

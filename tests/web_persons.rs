@@ -164,7 +164,7 @@ fn english_labels_on_the_person_page() {
         &app.client,
         &format!("/persons/{}", person_id(&app, CO_CHAIR)),
     );
-    assert!(html.contains("Roles over time") && html.contains("co chair"));
+    assert!(html.contains("Roles over time") && html.contains("co-chair"));
     assert!(html.contains("mediation, social counselling"));
     assert!(!html.contains("??"), "every label known");
 }

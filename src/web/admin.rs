@@ -129,11 +129,6 @@ impl AdminView {
             _ => None,
         }
     }
-
-    /// A stored time stamp to the minute: `2024-05-14 09:30` (UTC).
-    fn when(&self, at: &str) -> String {
-        at.get(..16).unwrap_or(at).replace('T', " ")
-    }
 }
 
 #[derive(Template)]

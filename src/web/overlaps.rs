@@ -18,6 +18,7 @@ use crate::graph::OrgRef;
 use crate::http::Shown;
 
 mod csv;
+mod dates;
 mod funding;
 mod inputs;
 mod labels;

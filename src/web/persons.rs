@@ -192,20 +192,15 @@ struct ProfileView {
 
 impl ProfileView {
     fn fields(&self, fields: &[FieldOfWork]) -> String {
-        fields
-            .iter()
-            .map(|f| self.chrome.label(f.label_de(), f.as_str()))
-            .collect::<Vec<_>>()
-            .join(", ")
+        self.chrome.words(fields)
     }
 
-    fn role_label(&self, role: &Role) -> String {
-        self.chrome.label(role.label_de(), role.as_str())
+    fn role_label(&self, role: &Role) -> &'static str {
+        self.chrome.word(role)
     }
 
-    fn visibility(&self) -> String {
-        let v = self.record.data.visibility;
-        self.chrome.label(v.label_de(), v.as_str())
+    fn visibility(&self) -> &'static str {
+        self.chrome.word(self.record.data.visibility)
     }
 
     fn paid(&self, paid: &Option<bool>) -> &'static str {

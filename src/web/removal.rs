@@ -6,6 +6,7 @@ use rocket::response::Redirect;
 
 use super::auth::check_csrf;
 use super::forms::{with_done, Done, ReturnTo};
+use super::i18n::Lang;
 use super::{fail, render_showing, Chrome, HtmlError, ShownPage};
 use crate::db::Db;
 use crate::db::DbConn;
@@ -18,8 +19,9 @@ use crate::store::refs;
 pub(crate) trait Removable: Resource {
     /// Where the record with this id is shown; delete and restore go back there.
     fn home(&self, id: &str) -> String;
-    /// What the confirmation page names, e.g. "Stiftung EVZ → Romano Drom e.V.".
-    fn describe(&self, conn: &mut DbConn) -> String;
+    /// What the confirmation page names, e.g. "Stiftung EVZ → Romano Drom e.V.", with
+    /// a role or relation kind in the page's language.
+    fn describe(&self, conn: &mut DbConn, lang: Lang) -> String;
     /// The person it is about (id, name), shown as a link beside the description so the
     /// page carries the id the read log needs.
     fn person(&self, _conn: &mut DbConn) -> Option<(String, String)> {
@@ -54,7 +56,7 @@ impl Removable for Organisation {
     fn home(&self, id: &str) -> String {
         format!("/organisations/{id}")
     }
-    fn describe(&self, _: &mut DbConn) -> String {
+    fn describe(&self, _: &mut DbConn, _: Lang) -> String {
         self.name.clone()
     }
 }
@@ -63,7 +65,7 @@ impl Removable for Person {
     fn home(&self, id: &str) -> String {
         format!("/persons/{id}")
     }
-    fn describe(&self, _: &mut DbConn) -> String {
+    fn describe(&self, _: &mut DbConn, _: Lang) -> String {
         self.display_name.clone()
     }
 }
@@ -72,9 +74,9 @@ impl Removable for Affiliation {
     fn home(&self, _id: &str) -> String {
         format!("/organisations/{}", self.organisation_id)
     }
-    fn describe(&self, conn: &mut DbConn) -> String {
+    fn describe(&self, conn: &mut DbConn, lang: Lang) -> String {
         let org = organisation_name(conn, &self.organisation_id);
-        format!("{} – {org}", self.role.label_de())
+        format!("{} – {org}", lang.word(self.role))
     }
     fn person(&self, conn: &mut DbConn) -> Option<(String, String)> {
         // Deleted persons too: their roles are restored with them.
@@ -94,7 +96,7 @@ impl Removable for Funding {
     fn home(&self, _id: &str) -> String {
         format!("/organisations/{}", self.recipient_id)
     }
-    fn describe(&self, conn: &mut DbConn) -> String {
+    fn describe(&self, conn: &mut DbConn, _: Lang) -> String {
         let funder = organisation_name(conn, &self.funder_id);
         let recipient = organisation_name(conn, &self.recipient_id);
         let amount = super::amount(self.amount_min, self.amount_max, &self.currency);
@@ -110,10 +112,10 @@ impl Removable for Relation {
     fn home(&self, _id: &str) -> String {
         format!("/organisations/{}", self.source_id)
     }
-    fn describe(&self, conn: &mut DbConn) -> String {
+    fn describe(&self, conn: &mut DbConn, lang: Lang) -> String {
         let source = organisation_name(conn, &self.source_id);
         let target = organisation_name(conn, &self.target_id);
-        format!("{source} – {} – {target}", self.kind.label_de())
+        format!("{source} – {} – {target}", lang.word(self.kind))
     }
     fn blocked_by(&self, conn: &mut DbConn) -> Option<(String, String)> {
         deleted_organisation(conn, &[&self.source_id, &self.target_id])
@@ -124,7 +126,7 @@ impl Removable for Source {
     fn home(&self, _id: &str) -> String {
         "/sources".into()
     }
-    fn describe(&self, _: &mut DbConn) -> String {
+    fn describe(&self, _: &mut DbConn, _: Lang) -> String {
         self.title.clone()
     }
 }
@@ -163,14 +165,19 @@ pub(crate) async fn confirm<R: Removable>(
 where
     Record<R>: ShowsPerson,
 {
-    let (caller, key) = (chrome.caller.clone(), id.to_string());
+    let (caller, lang, key) = (chrome.caller.clone(), chrome.lang, id.to_string());
     let (name, person, home, shown) = {
         db.run(move |c| {
             caller.require(UserRole::Editor)?;
             let record = crud::get::<R>(c, &caller, &key)?;
             let home = record.data.home(&key);
             let shown = Disclosure::of_records([&record]);
-            Ok((record.data.describe(c), record.data.person(c), home, shown))
+            Ok((
+                record.data.describe(c, lang),
+                record.data.person(c),
+                home,
+                shown,
+            ))
         })
         .await
         .map_err(|e| fail(&chrome, e))?

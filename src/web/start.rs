@@ -23,9 +23,10 @@ struct StartPage {
     changes: Vec<(String, String, String, String)>,
 }
 
-fn kind_label(kind: &str) -> String {
+/// A kind's label in the page's language; an unknown code (none should be stored) as is.
+fn kind_label(lang: Lang, kind: &str) -> String {
     kind.parse::<OrgKind>()
-        .map(|k| k.label_de().to_string())
+        .map(|k| lang.word(k).to_string())
         .unwrap_or_else(|_| kind.to_string())
 }
 
@@ -40,30 +41,14 @@ async fn start(chrome: Chrome, db: &State<Db>, graph: &State<Arc<GraphState>>) -
         })
         .await;
     let (counts, changes) = loaded.map_err(|e| fail(&chrome, e))?;
-    let english = chrome.lang == Lang::En;
+    let lang = chrome.lang;
     let counts = counts
         .into_iter()
-        .map(|(k, n)| {
-            (
-                if english {
-                    k.replace('_', " ")
-                } else {
-                    kind_label(&k)
-                },
-                n,
-            )
-        })
+        .map(|(k, n)| (kind_label(lang, &k), n))
         .collect();
     let changes = changes
         .into_iter()
-        .map(|(at, action, id, name)| {
-            (
-                at.chars().take(16).collect::<String>().replace('T', " "),
-                action,
-                id,
-                name,
-            )
-        })
+        .map(|(at, action, id, name)| (lang.when(&at), lang.action(&action).to_string(), id, name))
         .collect();
     let ending = ending_within(&graph.current(), 180, &TimeFilter::ALL);
     render(&StartPage {

@@ -269,7 +269,7 @@ mod tests {
         assert_eq!(Lang::De.word(Role::CoChair), "Co-Vorsitz");
         assert_eq!(Lang::En.word(Role::CoChair), "co-chair");
         assert_eq!(
-            Lang::En.word(&RelationKind::CooperatesWith),
+            Lang::En.word(RelationKind::CooperatesWith),
             "cooperates with"
         );
         let fields = [

@@ -40,6 +40,7 @@ pub struct Outcome {
 /// One import of the change log.
 pub struct RecentImport {
     pub id: String,
+    /// When, as stored (RFC 3339); the page shows it with `chrome.when`.
     pub at: String,
     pub file: String,
     pub rows: u64,
@@ -57,7 +58,7 @@ impl RecentImport {
             .unwrap_or_default();
         let count = |k: &str| after["counts"][k].as_u64().unwrap_or(0);
         RecentImport {
-            at: change.at.get(..16).unwrap_or(&change.at).replace('T', " "),
+            at: change.at,
             file: after["file"].as_str().unwrap_or_default().to_string(),
             rows: count("rows"),
             created: count("created"),

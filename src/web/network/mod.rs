@@ -39,9 +39,9 @@ pub const TABLE_MAX_LINKS: usize = 5_000;
 fn link_label(lang: Lang, kind: &str) -> String {
     match kind {
         "staff" | "affiliation" | "funding" => lang.t(&format!("net.link.{kind}")).to_string(),
-        other => match (lang, other.parse::<crate::domain::RelationKind>()) {
-            (Lang::De, Ok(r)) => r.label_de().to_string(),
-            _ => other.replace('_', " "),
+        other => match other.parse::<crate::domain::RelationKind>() {
+            Ok(r) => lang.word(r).to_string(),
+            Err(_) => other.replace('_', " "),
         },
     }
 }
@@ -50,8 +50,7 @@ fn link_label(lang: Lang, kind: &str) -> String {
 fn kind_label(lang: Lang, kind: Option<OrgKind>) -> String {
     match (kind, lang) {
         (None, _) => lang.t("net.person").to_string(),
-        (Some(k), Lang::De) => k.label_de().to_string(),
-        (Some(k), Lang::En) => k.as_str().replace('_', " "),
+        (Some(k), _) => lang.word(k).to_string(),
     }
 }
 

@@ -100,10 +100,7 @@ pub async fn profile_pictures(
 
 /// A role as a bar: "Name · Vorsitz", or the role alone for an unnamed person.
 fn role_bar(lang: Lang, r: &query::RoleOverTime) -> timeline::Bar {
-    let role = match lang {
-        Lang::De => r.role.label_de().to_string(),
-        Lang::En => r.role.as_str().replace('_', " "),
-    };
+    let role = lang.word(r.role).to_string();
     let mut label = match &r.person {
         Some(p) => format!("{} · {role}", p.name),
         None => role,

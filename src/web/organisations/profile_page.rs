@@ -13,6 +13,7 @@ use crate::error::Result;
 use crate::graph::{dependencies::Dependency, overlaps::StaffOverlap};
 use crate::http::Shown;
 use crate::service::{audit, crud, Caller, ListQuery};
+use crate::web::i18n::Lang;
 use crate::web::removal::Removable;
 use crate::web::{amount, fail, period, render, Chrome, HtmlError};
 
@@ -76,52 +77,30 @@ struct ProfileView {
 }
 
 impl ProfileView {
-    fn enum_list<T: Copy>(
-        &self,
-        items: &[T],
-        label: fn(&T) -> &'static str,
-        code: fn(&T) -> &'static str,
-    ) -> String {
-        items
-            .iter()
-            .map(|i| self.chrome.label(label(i), code(i)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
     fn purposes(&self) -> String {
-        self.enum_list(
-            &self.facts.record.data.purposes,
-            Purpose::label_de,
-            Purpose::as_str,
-        )
+        self.chrome.words(&self.facts.record.data.purposes)
     }
 
     fn functions(&self) -> String {
-        self.enum_list(
-            &self.facts.record.data.functions,
-            Function::label_de,
-            Function::as_str,
-        )
+        self.chrome.words(&self.facts.record.data.functions)
     }
 
     fn resource_modes(&self) -> String {
-        self.enum_list(
-            &self.facts.record.data.resource_modes,
-            ResourceMode::label_de,
-            ResourceMode::as_str,
-        )
+        self.chrome.words(&self.facts.record.data.resource_modes)
     }
 
-    fn opt<T>(
-        &self,
-        v: &Option<T>,
-        label: fn(&T) -> &'static str,
-        code: fn(&T) -> &'static str,
-    ) -> String {
-        v.as_ref()
-            .map(|x| self.chrome.label(label(x), code(x)))
-            .unwrap_or_default()
+    /// A dependency's reasons, each kind once: "Gründungsunterstützung, Vorstand dort
+    /// angestellt", with the funding share where there is one.
+    fn reasons(&self, d: &Dependency) -> String {
+        let texts = d.reasons.iter().map(|r| {
+            let kind = self.chrome.lang.reason(r.kind);
+            match &r.share {
+                Some(s) => format!("{kind} ({:.0} %)", s.mid * 100.0),
+                None => kind.to_string(),
+            }
+        });
+        let texts: Vec<String> = texts.collect();
+        crate::web::words::distinct(texts.iter().map(String::as_str))
     }
 
     /// Edit links are for editors on a live organisation.
@@ -129,9 +108,8 @@ impl ProfileView {
         self.chrome.can_edit() && self.facts.record.deleted_at.is_none()
     }
 
-    fn kind(&self) -> String {
-        let k = self.facts.record.data.kind;
-        self.chrome.label(k.label_de(), k.as_str())
+    fn kind(&self) -> &'static str {
+        self.chrome.word(self.facts.record.data.kind)
     }
 
     fn members(&self) -> String {
@@ -167,7 +145,7 @@ impl Names<'_> {
     }
 }
 
-fn load(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Facts> {
+fn load(conn: &mut DbConn, caller: &Caller, lang: Lang, id: &str) -> Result<Facts> {
     let record = match crud::load_full::<Organisation>(conn, id)? {
         Some(r) if r.deleted_at.is_none() || caller.require(UserRole::Editor).is_ok() => r,
         _ => {
@@ -242,7 +220,7 @@ fn load(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Facts> {
                 detail: format!(
                     "{} · {}{}",
                     amount(f.data.amount_min, f.data.amount_max, &f.data.currency),
-                    f.data.status,
+                    lang.word(f.data.status),
                     f.data
                         .programme
                         .map(|p| format!(" · {p}"))
@@ -267,7 +245,7 @@ fn load(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Facts> {
                 what: format!(
                     "{} {}",
                     if outgoing { "→" } else { "←" },
-                    r.data.kind.as_str()
+                    lang.word(r.data.kind)
                 ),
                 period: period(r.data.start, r.data.end),
                 detail: r
@@ -279,7 +257,7 @@ fn load(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Facts> {
         })
         .collect();
     let deleted = match caller.require(UserRole::Editor) {
-        Ok(()) => deleted_links(conn, caller, id)?,
+        Ok(()) => deleted_links(conn, caller, lang, id)?,
         Err(_) => Vec::new(),
     };
     Ok(Facts {
@@ -296,10 +274,16 @@ fn load(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Facts> {
 }
 
 /// The organisation's deleted roles, fundings and relations, newest first.
-fn deleted_links(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Vec<DeletedRow>> {
+fn deleted_links(
+    conn: &mut DbConn,
+    caller: &Caller,
+    lang: Lang,
+    id: &str,
+) -> Result<Vec<DeletedRow>> {
     fn rows<R: Removable>(
         conn: &mut DbConn,
         caller: &Caller,
+        lang: Lang,
         query: &ListQuery,
         path: &'static str,
     ) -> Result<Vec<(String, DeletedRow)>> {
@@ -309,7 +293,7 @@ fn deleted_links(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Vec<Del
             .map(|r| {
                 let row = DeletedRow {
                     path,
-                    description: r.data.describe(conn),
+                    description: r.data.describe(conn, lang),
                     person: r.data.person(conn),
                     blocked_by: r.data.blocked_by(conn),
                     id: r.id,
@@ -323,9 +307,9 @@ fn deleted_links(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Vec<Del
         deleted: true,
         ..ListQuery::default()
     };
-    let mut all = rows::<Affiliation>(conn, caller, &query, "affiliations")?;
-    all.extend(rows::<Funding>(conn, caller, &query, "fundings")?);
-    all.extend(rows::<Relation>(conn, caller, &query, "relations")?);
+    let mut all = rows::<Affiliation>(conn, caller, lang, &query, "affiliations")?;
+    all.extend(rows::<Funding>(conn, caller, lang, &query, "fundings")?);
+    all.extend(rows::<Relation>(conn, caller, lang, &query, "relations")?);
     all.sort_by(|a, b| b.0.cmp(&a.0));
     Ok(all.into_iter().map(|(_, row)| row).collect())
 }
@@ -346,9 +330,9 @@ pub async fn profile(
     graph: &State<GraphHandle>,
     id: &str,
 ) -> Result<Shown<RawHtml<String>>, HtmlError> {
-    let (caller, key) = (chrome.caller.clone(), id.to_string());
+    let (caller, lang, key) = (chrome.caller.clone(), chrome.lang, id.to_string());
     let facts = db
-        .run(move |c| load(c, &caller, &key))
+        .run(move |c| load(c, &caller, lang, &key))
         .await
         .map_err(|e| fail(&chrome, e))?;
     // The profile lists dependency kinds and overlap counts only: organisation-level

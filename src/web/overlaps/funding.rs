@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use rocket::{get, State};
 
+use super::dates::Dates;
 use super::inputs::{Asked, Inputs, Kind, AS_OF, FUNDER, ORGANISATION};
 use super::table::{self, Cell, Table};
 use super::{finish, Answer, Found};
@@ -36,6 +37,9 @@ pub async fn funding(
         Asked::Found(a) => a.body,
         Asked::Waiting | Asked::Refused => None,
     };
+    let grant_ids = answer.iter().flat_map(|o| &o.overlapping_grants);
+    let grant_ids = grant_ids.flat_map(|(a, b)| [a.id.clone(), b.id.clone()]);
+    let dates = Dates::load(db, &chrome.caller, Vec::new(), grant_ids.collect()).await;
     let found = answer.map(|o| {
         let mut funders = Table::new(
             lang,
@@ -85,9 +89,9 @@ pub async fn funding(
         for (a, b) in &o.overlapping_grants {
             grants.push(vec![
                 Cell::text(grant_name(a)),
-                Cell::text(table::span(lang, &a.interval)),
+                Cell::text(table::span(lang, &a.interval, dates.grant(&a.id))),
                 Cell::text(grant_name(b)),
-                Cell::text(table::span(lang, &b.interval)),
+                Cell::text(table::span(lang, &b.interval, dates.grant(&b.id))),
             ]);
         }
         Found {
@@ -100,23 +104,34 @@ pub async fn funding(
     finish(chrome, db, "funding", "/overlaps/funding", &p, input, found).await
 }
 
-/// A dependency's reasons: "Förderung (100 %); Vorstand dort angestellt (Name)".
+/// A dependency's reasons, each kind once with its details: "Förderung (100 %); Vorstand
+/// dort angestellt (Name 1, Name 2)".
 fn reasons(lang: Lang, d: &Dependency) -> String {
-    d.reasons
-        .iter()
-        .map(|r| {
-            let mut text = lang.t(&format!("ov.r.{}", r.kind)).to_string();
-            if text == "??" {
-                text = r.kind.replace('_', " ");
+    let mut kinds: Vec<(&str, Vec<String>)> = Vec::new();
+    for r in &d.reasons {
+        let detail = match (&r.share, &r.person) {
+            (Some(s), _) => Some(table::share(s)),
+            (None, Some(p)) => Some(p.name.clone()),
+            (None, None) => None,
+        };
+        let at = match kinds.iter().position(|(k, _)| *k == r.kind) {
+            Some(at) => at,
+            None => {
+                kinds.push((r.kind, Vec::new()));
+                kinds.len() - 1
             }
-            let detail = match (&r.share, &r.person) {
-                (Some(s), _) => Some(table::share(s)),
-                (None, Some(p)) => Some(p.name.clone()),
-                (None, None) => None,
-            };
-            match detail {
-                Some(d) => format!("{text} ({d})"),
-                None => text,
+        };
+        if let Some(detail) = detail.filter(|d| !kinds[at].1.contains(d)) {
+            kinds[at].1.push(detail);
+        }
+    }
+    kinds
+        .into_iter()
+        .map(|(kind, details)| {
+            let text = lang.reason(kind);
+            match details.is_empty() {
+                true => text.to_string(),
+                false => format!("{text} ({})", details.join(", ")),
             }
         })
         .collect::<Vec<_>>()
@@ -134,7 +149,7 @@ fn dependency_table(lang: Lang, id: &'static str, title: &str, list: &[Dependenc
         let kind = d.organisation.kind;
         t.push(vec![
             Cell::org(&d.organisation),
-            Cell::text(table::label(lang, kind.label_de(), kind.as_str())),
+            Cell::text(lang.word(kind)),
             Cell::text(reasons(lang, d)),
         ]);
         // A staffing reason names the board member employed there (signed-in only).
@@ -222,7 +237,7 @@ pub async fn ending(
             for e in &a.body {
                 t.push(vec![
                     Cell::text(e.end.to_string()),
-                    Cell::text(e.days_left.to_string()),
+                    Cell::count(lang, e.days_left, "n.days"),
                     Cell::org(&e.funder),
                     Cell::org(&e.recipient),
                     Cell::text(e.programme.clone().unwrap_or_default()),
@@ -302,6 +317,10 @@ pub async fn conflicts(
         Asked::Found(a) => {
             let t = match &a.body.conflicts {
                 Some(list) => {
+                    let ids = list
+                        .iter()
+                        .filter_map(|c| c.person.as_ref().map(|p| p.id.clone()));
+                    let dates = Dates::load(db, &chrome.caller, ids.collect(), Vec::new()).await;
                     let mut t = Table::new(
                         lang,
                         "conflicts",
@@ -314,11 +333,16 @@ pub async fn conflicts(
                         ],
                     );
                     for c in list {
+                        let who = c.person.as_ref();
+                        let (funder, applicant) = (&c.at_funder, &c.at_applicant);
+                        let at = |r| table::roles(lang, std::slice::from_ref(r), &dates, who);
                         t.push(vec![
                             Cell::person(&c.person),
-                            Cell::text(table::roles(lang, std::slice::from_ref(&c.at_funder))),
-                            Cell::text(table::roles(lang, std::slice::from_ref(&c.at_applicant))),
-                            Cell::text(table::span(lang, &c.overlap)),
+                            Cell::text(at(funder)),
+                            Cell::text(at(applicant)),
+                            Cell::text(table::overlap(
+                                lang, &c.overlap, &dates, who, funder, applicant,
+                            )),
                         ]);
                     }
                     t

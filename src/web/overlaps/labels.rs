@@ -10,7 +10,6 @@ pub const LABELS: Labels = &[
     ),
     ("ov.show", "Anzeigen", "Show"),
     ("ov.csv", "Als CSV herunterladen", "Download as CSV"),
-    ("ov.rows", "Zeilen", "rows"),
     ("ov.none", "Keine Einträge.", "No entries."),
     (
         "ov.choose",
@@ -158,4 +157,5 @@ pub const LABELS: Labels = &[
     ("ov.r.founding_initiative", "Gründungsinitiative", "founding initiative"),
     ("ov.r.relies_on", "stützt sich auf", "relies on"),
     ("ov.r.staffing", "Vorstand dort angestellt", "board member employed there"),
+    ("ov.r.other", "sonstige Abhängigkeit", "other dependency"),
 ];

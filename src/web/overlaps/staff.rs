@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use rocket::{get, State};
 
+use super::dates::Dates;
 use super::inputs::{Asked, Inputs, Kind, AS_OF, CONCURRENT, FROM, ORGANISATION, TO};
 use super::table::{self, Cell, Table};
 use super::{finish, Answer, Found};
@@ -24,6 +25,13 @@ pub async fn staff(
     let found = match input.ask::<query::StaffOverlaps>(&chrome, g, &p).await? {
         Asked::Found(a) => {
             let named = a.body.overlaps.iter().any(|o| o.persons.is_some());
+            let persons = a
+                .body
+                .overlaps
+                .iter()
+                .flat_map(|o| o.persons.iter().flatten());
+            let ids = persons.filter_map(|p| p.person.as_ref().map(|p| p.id.clone()));
+            let dates = Dates::load(db, &chrome.caller, ids.collect(), Vec::new()).await;
             let mut t = if named {
                 Table::new(
                     lang,
@@ -50,14 +58,17 @@ pub async fn staff(
                     continue;
                 };
                 for person in persons {
+                    let who = person.person.as_ref();
+                    let both = person.roles_here.iter().chain(&person.roles_there);
+                    let entered: Vec<_> = both.flat_map(|r| dates.role(who, r)).copied().collect();
                     t.push(vec![
                         Cell::org(&o.organisation),
                         Cell::text(o.shared_persons.to_string()),
                         Cell::person(&person.person),
-                        Cell::text(table::roles(lang, &person.roles_here)),
-                        Cell::text(table::roles(lang, &person.roles_there)),
+                        Cell::text(table::roles(lang, &person.roles_here, &dates, who)),
+                        Cell::text(table::roles(lang, &person.roles_there, &dates, who)),
                         Cell::text(match &person.overlap {
-                            Some(iv) => table::span(lang, iv),
+                            Some(iv) => table::span(lang, iv, &entered),
                             None => lang.t("ov.never").to_string(),
                         }),
                     ]);
@@ -135,6 +146,10 @@ pub async fn tandem(
         Asked::Found(a) => {
             let mut tables = Vec::new();
             if let Some(roles) = &a.body.roles {
+                let ids = roles
+                    .iter()
+                    .filter_map(|r| r.person.as_ref().map(|p| p.id.clone()));
+                let dates = Dates::load(db, &chrome.caller, ids.collect(), Vec::new()).await;
                 let mut t = Table::new(
                     lang,
                     "tandem",
@@ -150,13 +165,15 @@ pub async fn tandem(
                     ],
                 );
                 for r in roles {
+                    let who = r.person.as_ref();
+                    let (own, job) = (&r.self_role, &r.employment);
                     t.push(vec![
                         Cell::person(&r.person),
                         Cell::org(&r.self_organisation),
-                        Cell::text(table::roles(lang, std::slice::from_ref(&r.self_role))),
+                        Cell::text(table::roles(lang, std::slice::from_ref(own), &dates, who)),
                         Cell::org(&r.employer),
-                        Cell::text(table::roles(lang, std::slice::from_ref(&r.employment))),
-                        Cell::text(table::span(lang, &r.overlap)),
+                        Cell::text(table::roles(lang, std::slice::from_ref(job), &dates, who)),
+                        Cell::text(table::overlap(lang, &r.overlap, &dates, who, own, job)),
                         Cell::text(table::fields(lang, &r.shared_fields)),
                     ]);
                 }

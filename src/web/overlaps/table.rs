@@ -3,7 +3,8 @@
 use chrono::{Datelike, Duration, NaiveDate};
 
 use super::csv;
-use crate::domain::{Disclosure, FieldOfWork, Interval, Role};
+use super::dates::Dates;
+use crate::domain::{Disclosure, FieldOfWork, Interval, PartialDate, Role};
 use crate::graph::funding::{Amount, Share};
 use crate::graph::overlaps::RoleSpan;
 use crate::graph::{OrgRef, PersonRef};
@@ -11,6 +12,8 @@ use crate::web::i18n::Lang;
 
 pub struct Cell {
     pub text: String,
+    /// What the CSV file holds instead of `text` (a bare number for "30 Tage").
+    pub csv: Option<String>,
     pub link: Option<String>,
     /// Shown in grey (a hidden name, nothing known).
     pub muted: bool,
@@ -22,9 +25,18 @@ impl Cell {
     pub fn text(text: impl Into<String>) -> Cell {
         Cell {
             text: text.into(),
+            csv: None,
             link: None,
             muted: false,
             person: None,
+        }
+    }
+
+    /// A count with its noun on the page ("30 Tage"), the bare number in the CSV file.
+    pub fn count(lang: Lang, n: i64, noun: &str) -> Cell {
+        Cell {
+            csv: Some(n.to_string()),
+            ..Cell::text(lang.count(n, noun))
         }
     }
 
@@ -32,6 +44,7 @@ impl Cell {
     pub fn org(o: &OrgRef) -> Cell {
         Cell {
             text: o.name.clone(),
+            csv: None,
             link: Some(format!("/organisations/{}", o.id)),
             muted: false,
             person: None,
@@ -43,12 +56,14 @@ impl Cell {
         match p {
             Some(p) => Cell {
                 text: p.name.clone(),
+                csv: None,
                 link: Some(format!("/persons/{}", p.id)),
                 muted: false,
                 person: Some(p.id.clone()),
             },
             None => Cell {
                 text: "–".into(),
+                csv: None,
                 link: None,
                 muted: true,
                 person: None,
@@ -93,18 +108,12 @@ impl Table {
     pub fn csv(&self) -> String {
         csv::write(
             self.headers.iter().copied(),
-            self.rows
-                .iter()
-                .map(|r| r.iter().map(|c| c.text.as_str()).collect()),
+            self.rows.iter().map(|r| {
+                r.iter()
+                    .map(|c| c.csv.as_deref().unwrap_or(&c.text))
+                    .collect()
+            }),
         )
-    }
-}
-
-/// An enum label: German, or the code in words for English (as `Chrome::label`).
-pub fn label(lang: Lang, german: &str, code: &str) -> String {
-    match lang {
-        Lang::De => german.to_string(),
-        Lang::En => code.replace('_', " "),
     }
 }
 
@@ -121,34 +130,69 @@ fn day(d: NaiveDate, is_end: bool) -> String {
     }
 }
 
-/// "2019 – 2024", "2016 – …" (ongoing), "… – 2020", or "undated".
-pub fn span(lang: Lang, iv: &Interval) -> String {
+/// A start or end day as entered: the most precise of the `entered` dates that begins
+/// (or ends) on that day, else as precise as the day suggests.
+fn bound(d: NaiveDate, is_end: bool, entered: &[PartialDate]) -> String {
+    entered
+        .iter()
+        .filter(|p| match is_end {
+            false => p.first_day() == d,
+            true => p.last_day() == d,
+        })
+        .map(PartialDate::to_string)
+        .max_by_key(String::len)
+        .unwrap_or_else(|| day(d, is_end))
+}
+
+/// "2019 – 2024", "2022-01 – 2024-12" (as entered), "2016 – …" (ongoing), "… – 2020",
+/// or "undated". `entered` are the partial dates the interval was built from, if known.
+pub fn span(lang: Lang, iv: &Interval, entered: &[PartialDate]) -> String {
+    let b = |d, is_end| bound(d, is_end, entered);
     match (iv.start, iv.end) {
         (None, None) => lang.t("ov.undated").to_string(),
-        (Some(s), None) => format!("{} – …", day(s, false)),
-        (None, Some(e)) => format!("… – {}", day(e, true)),
-        (Some(s), Some(e)) => format!("{} – {}", day(s, false), day(e, true)),
+        (Some(s), None) => format!("{} – …", b(s, false)),
+        (None, Some(e)) => format!("… – {}", b(e, true)),
+        (Some(s), Some(e)) => format!("{} – {}", b(s, false), b(e, true)),
     }
 }
 
-pub fn role(lang: Lang, r: Role) -> String {
-    label(lang, r.label_de(), r.as_str())
+pub fn role(lang: Lang, r: Role) -> &'static str {
+    lang.word(r)
 }
 
-/// "Co-Vorsitz (2019 – 2024)"; several joined by "; ".
-pub fn roles(lang: Lang, spans: &[RoleSpan]) -> String {
+/// "Co-Vorsitz (2019 – 2024)"; several joined by "; ". The roles are `person`'s, whose
+/// entered dates `dates` may know.
+pub fn roles(lang: Lang, spans: &[RoleSpan], dates: &Dates, person: Option<&PersonRef>) -> String {
     spans
         .iter()
-        .map(|r| format!("{} ({})", role(lang, r.role), span(lang, &r.interval)))
+        .map(|r| {
+            let entered = dates.role(person, r);
+            format!(
+                "{} ({})",
+                role(lang, r.role),
+                span(lang, &r.interval, entered)
+            )
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }
 
+/// The period two roles were held at once, read with the dates both were entered with.
+pub fn overlap(
+    lang: Lang,
+    iv: &Interval,
+    dates: &Dates,
+    person: Option<&PersonRef>,
+    a: &RoleSpan,
+    b: &RoleSpan,
+) -> String {
+    let entered: Vec<PartialDate> = [dates.role(person, a), dates.role(person, b)].concat();
+    span(lang, iv, &entered)
+}
+
+/// Fields of work by their labels, each once.
 pub fn fields(lang: Lang, list: &[FieldOfWork]) -> String {
-    list.iter()
-        .map(|f| label(lang, f.label_de(), f.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ")
+    lang.words(list)
 }
 
 /// "30.000 – 70.000 EUR", with "+ 1 without amount" for grants of unknown size.
@@ -217,17 +261,41 @@ mod tests {
     #[test]
     fn spans_read_as_entered() {
         let l = Lang::En;
-        assert_eq!(span(l, &iv(Some("2019"), Some("2024"))), "2019 – 2024");
+        assert_eq!(span(l, &iv(Some("2019"), Some("2024")), &[]), "2019 – 2024");
         assert_eq!(
-            span(l, &iv(Some("2019-05"), Some("2020-02"))),
+            span(l, &iv(Some("2019-05"), Some("2020-02")), &[]),
             "2019-05 – 2020-02"
         );
         assert_eq!(
-            span(l, &iv(Some("2019-05-14"), Some("2020-02-03"))),
+            span(l, &iv(Some("2019-05-14"), Some("2020-02-03")), &[]),
             "2019-05-14 – 2020-02-03"
         );
-        assert_eq!(span(l, &iv(Some("2016"), None)), "2016 – …");
-        assert_eq!(span(l, &iv(None, None)), "undated");
+        assert_eq!(span(l, &iv(Some("2016"), None), &[]), "2016 – …");
+        assert_eq!(span(l, &iv(None, None), &[]), "undated");
+    }
+
+    /// Whole years' days keep the month they were entered with (the tandem list).
+    #[test]
+    fn spans_keep_the_month_they_were_entered_with() {
+        let d = |s: &str| s.parse::<PartialDate>().unwrap();
+        let months = iv(Some("2022-01"), Some("2024-12"));
+        assert_eq!(span(Lang::De, &months, &[]), "2022 – 2024", "days alone");
+        let entered = [d("2022-01"), d("2024-12")];
+        assert_eq!(span(Lang::De, &months, &entered), "2022-01 – 2024-12");
+        // Of two dates that fit, the more precise one; a year stays a year.
+        let both = [d("2022"), d("2022-01"), d("2024")];
+        assert_eq!(
+            span(Lang::De, &iv(Some("2022"), Some("2024")), &both),
+            "2022-01 – 2024"
+        );
+        assert_eq!(
+            span(
+                Lang::De,
+                &iv(Some("2022"), Some("2024")),
+                &[d("2022"), d("2024")]
+            ),
+            "2022 – 2024"
+        );
     }
 
     #[test]
