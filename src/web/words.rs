@@ -323,6 +323,17 @@ mod tests {
         assert_eq!(Lang::En.count(-3, "n.days"), "-3 days");
     }
 
+    /// A period shows its dates as entered: months stay months.
+    #[test]
+    fn periods_keep_their_precision() {
+        let d = |s: &str| Some(s.parse::<crate::domain::PartialDate>().unwrap());
+        let period = crate::web::period;
+        assert_eq!(period(d("2022-01"), d("2024-12")), "2022-01 – 2024-12");
+        assert_eq!(period(d("2019"), None), "2019 – …");
+        assert_eq!(period(None, d("2020-03-08")), "… – 2020-03-08");
+        assert_eq!(period(None, None), "…");
+    }
+
     #[test]
     fn actions_read_as_words() {
         assert_eq!(Lang::De.action("update"), "geändert");
