@@ -3,7 +3,8 @@
 //! validation error beside its field, switch to English, sign out. Screenshots go to
 //! target/screenshots/. A second journey explores the network picture at desktop and at
 //! phone width; another imports a spreadsheet through the upload page
-//! (`browser/import_journey.rs`). Skipped when Chromium is missing, unless
+//! (`browser/import_journey.rs`); another fills in a form badly and fixes every problem
+//! shown at once (`browser/forms_journey.rs`). Skipped when Chromium is missing, unless
 //! KNOTENPUNKT_REQUIRE_BROWSER is set (CI sets it).
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -18,6 +19,8 @@ use knotenpunkt::domain::UserRole;
 use knotenpunkt::service::tokens;
 use serde_json::{json, Value};
 
+#[path = "browser/forms_journey.rs"]
+mod forms_journey;
 #[path = "browser/import_journey.rs"]
 mod import_journey;
 
@@ -1036,6 +1039,14 @@ fn an_admin_erases_a_person_for_good() {
 fn an_editor_imports_a_spreadsheet_after_fixing_its_error() {
     in_browser(|c, base| async move {
         import_journey::import_journey(&c, &base).await;
+        c
+    });
+}
+
+#[test]
+fn an_editor_sees_every_form_error_at_once_and_fixes_them() {
+    in_browser(|c, base| async move {
+        forms_journey::forms_journey(&c, &base).await;
         c
     });
 }

@@ -200,9 +200,12 @@ fn the_organisation_form_shows_every_problem_at_once(app: &TestApp) {
     english_words_only(&html);
 }
 
+/// A form, the fields posted to it, and the fields that must be marked.
+type FormCase = (String, Vec<(&'static str, &'static str)>, Vec<&'static str>);
+
 fn every_link_form_shows_every_problem_at_once(app: &TestApp) {
     let fx = fixture(app);
-    let cases: [(String, Vec<(&str, &str)>, Vec<&str>); 5] = [
+    let cases: [FormCase; 5] = [
         (
             format!("/organisations/{}/people/new", fx.verein),
             vec![("display_name", ""), ("role", ""), ("start", "2021-13")],
