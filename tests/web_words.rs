@@ -300,13 +300,13 @@ fn pages(app: &TestApp, token: &str) -> Vec<String> {
     pages
 }
 
-#[test]
-fn pages_show_words_and_dates_not_codes_and_timestamps() {
-    let app = TestApp::sqlite_seeded();
+/// Every page in German and in English: no code, no stored timestamp.
+fn words_on_every_page(app: &TestApp) {
     let token = app.token(UserRole::Admin);
-    changes(&app, &token);
-    sign_in(&app, UserRole::Admin);
-    let pages = pages(&app, &token);
+    changes(app, &token);
+    sign_in(app, UserRole::Admin);
+    let pages = pages(app, &token);
+    assert!(pages.len() > 150, "{} pages", pages.len());
     let mut found = Vec::new();
     for lang in ["de", "en"] {
         page(&app.client, &format!("/lang/{lang}?back=/"));
@@ -323,6 +323,18 @@ fn pages_show_words_and_dates_not_codes_and_timestamps() {
         found.len(),
         found.join("\n")
     );
+}
+
+#[test]
+fn pages_show_words_and_dates_not_codes_and_timestamps() {
+    words_on_every_page(&TestApp::sqlite_seeded());
+}
+
+#[test]
+fn pages_show_words_and_dates_not_codes_and_timestamps_postgres() {
+    if let Some(app) = TestApp::postgres_seeded() {
+        words_on_every_page(&app);
+    }
 }
 
 /// The tandem list keeps the month the roles were entered with; days read as days
