@@ -291,6 +291,21 @@ fn labels_titles_and_the_project_bound_box(app: &TestApp) {
         html.contains("Förderung, die bald endet"),
         "says what it changes"
     );
+    // The form on the list of sources says its messages in words as well.
+    let (_, csrf) = fx.form("/sources");
+    let (status, html, _) = post_form(
+        &app.client,
+        "/sources",
+        &[("csrf", &csrf), ("title", ""), ("url", "quelle.example")],
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    for field in ["title", "url"] {
+        let said = message(&html, field);
+        assert!(
+            said.starts_with("Bitte") && !said.contains("must"),
+            "{said}"
+        );
+    }
     page(&app.client, "/lang/en?back=/");
     let (html, _) = fx.form(&format!("/organisations/{}/edit", fx.verein));
     assert!(html.contains("<h1>Edit organisation</h1>") && html.contains(">Cancel<"));

@@ -355,26 +355,26 @@ impl FieldErrors {
         }
     }
 
-    /// Every message in the reader's language (see `messages::say`), once per field and
-    /// message.
-    pub fn localise(&mut self, lang: Lang) {
+    /// The message beside `field` in the reader's language (see `messages::say`); the
+    /// messages stay as the form and the service wrote them until a page shows them.
+    pub fn message(&self, lang: &Lang, field: &str) -> Option<String> {
+        self.get(field).map(|m| say(*lang, field, m))
+    }
+
+    /// The list above a refused form: for each problem, once, the id of the element it
+    /// links to (the field, or the sources for a citation), the label key of the field
+    /// and the message in the reader's language.
+    pub fn summary(&self, lang: &Lang) -> Vec<(String, &'static str, String)> {
         let mut seen = std::collections::HashSet::new();
         self.0
-            .retain(|e| seen.insert((e.field.clone(), e.message.clone())));
-        for e in &mut self.0 {
-            e.message = say(lang, &e.field, &e.message);
-        }
-    }
-
-    /// The label key of the field an error is about, for the list above the form.
-    pub fn label(&self, field: &str) -> &'static str {
-        field_label(field)
-    }
-
-    /// The id of the form element an error links to: the field itself, or the list of
-    /// sources for a citation.
-    pub fn anchor(&self, field: &str) -> String {
-        field.split(['[', '.']).next().unwrap_or(field).to_string()
+            .iter()
+            .filter(|e| seen.insert((e.field.as_str(), e.message.as_str())))
+            .map(|e| {
+                let anchor = e.field.split(['[', '.']).next().unwrap_or(&e.field);
+                let message = say(*lang, &e.field, &e.message);
+                (anchor.to_string(), field_label(&e.field), message)
+            })
+            .collect()
     }
 
     /// The attributes that tie a field to its hint and, when refused, mark it invalid and

@@ -192,7 +192,7 @@ async fn form_page(
     db: &Db,
     id: Option<&str>,
     form: OrgForm,
-    mut errors: FieldErrors,
+    errors: FieldErrors,
     duplicate: Option<(String, String)>,
 ) -> Page {
     let names = form::organisation_names(db).await;
@@ -205,7 +205,6 @@ async fn form_page(
         }
         None => String::new(),
     };
-    errors.localise(chrome.lang);
     render(&FormView {
         head: head(id, name),
         chrome,

@@ -91,8 +91,7 @@ fn carry(mut head: FormHead, back: &ReturnTo) -> FormHead {
     head
 }
 
-/// The form at `place`: empty or stored values, or what was typed with why it was refused
-/// (every message in the reader's language).
+/// The form at `place`: empty or stored values, or what was typed with why it was refused.
 pub(crate) async fn show<P: LinkForm>(
     chrome: Chrome,
     db: &Db,
@@ -125,13 +124,11 @@ pub(crate) async fn show<P: LinkForm>(
         Some((form, rejection)) => {
             let status = rejection.status();
             head.duplicate = rejection.duplicate;
-            let mut errors = rejection.errors;
-            errors.localise(chrome.lang);
             let page = place.render(FormParts {
                 chrome,
                 head,
                 form,
-                errors,
+                errors: rejection.errors,
                 names,
             });
             Err(rejected(page, status))
