@@ -459,3 +459,58 @@ on_both_backends!(
     a_note_after_every_save_delete_and_restore,
     a_role_edited_from_a_person_page_returns_there,
 );
+
+fn a_refused_new_person_gives_the_role_to_the_existing_one(app: &TestApp) {
+    let fx = fixture(app);
+    let path = format!("/organisations/{}/people/new", fx.verein);
+    let (_, csrf) = fx.form(&path);
+    let typed = [
+        ("csrf", csrf.as_str()),
+        ("organisation", fx.verein.as_str()),
+        ("display_name", "Vorstand A"),
+        ("visibility", "restricted"),
+        ("role", "treasurer"),
+        ("title", "Kasse"),
+        ("start", "2022"),
+        ("paid", "false"),
+        ("fields_of_work", "youth"),
+    ];
+    let before = app.snapshot();
+    let (status, html, _) = post_form(&app.client, &path, &typed);
+    assert_eq!(status, Status::Conflict, "{html}");
+    assert_eq!(app.snapshot(), before, "nothing written");
+    let offer = format!(
+        "formaction=\"/persons/{}/roles/new?return=/organisations/{}\"",
+        fx.person, fx.verein
+    );
+    assert!(html.contains(&offer), "offers the existing person: {html}");
+    assert!(html.contains("id=\"add-to-existing\""));
+    assert!(html.contains("value=\"Kasse\"") && html.contains("value=\"2022\""));
+    // The button posts what was typed to the existing person's role form.
+    let action = format!(
+        "/persons/{}/roles/new?return=/organisations/{}",
+        fx.person, fx.verein
+    );
+    let (status, _, location) = post_form(&app.client, &action, &typed);
+    assert_eq!(status, Status::SeeOther);
+    assert_eq!(
+        location,
+        Some(format!("/organisations/{}?done=saved", fx.verein))
+    );
+    let (_, roles) = app.get(
+        &format!("/api/v1/affiliations?person={}", fx.person),
+        Some(&fx.tok),
+    );
+    let roles = roles["items"].as_array().expect("roles").clone();
+    let kept = roles
+        .iter()
+        .find(|r| r["role"] == "treasurer")
+        .expect("the new role");
+    assert_eq!(kept["organisation_id"], fx.verein.as_str());
+    assert_eq!(kept["title"], "Kasse");
+    assert_eq!(kept["start"], "2022");
+    assert_eq!(kept["fields_of_work"], serde_json::json!(["youth"]));
+    assert_eq!(roles.len(), 2, "the board role and the new one");
+}
+
+on_both_backends!(a_refused_new_person_gives_the_role_to_the_existing_one);

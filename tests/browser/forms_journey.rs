@@ -117,6 +117,31 @@ async fn bad_form_then_fixed(c: &Client, base: &str, size: &str, name: &str) {
     shot(c, &format!("form-saved-{size}")).await;
 }
 
+/// On the new organisation's page: "a person with a role" whose name is taken offers to
+/// give the role, as typed, to the existing person; one click does it.
+async fn role_for_an_existing_person(c: &Client) {
+    const EXISTING: &str = "Co-Vorsitz Romano Drom (1)";
+    click_to_next_page(c, "#add-person").await;
+    fill(c, "#display_name", EXISTING).await;
+    choose(c, "#role", "adviser").await;
+    fill(c, "#title", "Beratung Elternarbeit").await;
+    fill(c, "#start", "2023").await;
+    click_to_next_page(c, "#save").await;
+    text_with(c, "#existing-person", "schon eingetragen").await;
+    let kept = c
+        .find(Locator::Css("#title"))
+        .await
+        .expect("field")
+        .prop("value")
+        .await
+        .expect("value");
+    assert_eq!(kept.as_deref(), Some("Beratung Elternarbeit"), "typed kept");
+    shot(c, "form-existing-person").await;
+    click_to_next_page(c, "#add-to-existing").await;
+    text_with(c, "#done", "Gespeichert").await;
+    text_with(c, "#people", EXISTING).await;
+}
+
 pub async fn forms_journey(c: &Client, base: &str) {
     c.goto(&format!("{base}/signin"))
         .await
@@ -128,6 +153,7 @@ pub async fn forms_journey(c: &Client, base: &str) {
 
     c.set_window_size(1366, 900).await.expect("desktop size");
     bad_form_then_fixed(c, base, "desktop", "Kulturverein Sonnenblume e.V.").await;
+    role_for_an_existing_person(c).await;
     c.set_window_size(390, 844).await.expect("phone size");
     bad_form_then_fixed(c, base, "phone", "Elternverein Regenbogen e.V.").await;
 }

@@ -130,6 +130,12 @@ struct RoleView {
     form: RoleForm,
     errors: FieldErrors,
     names: Vec<String>,
+    /// A new person's organisation, posted along so the role can go to an existing person
+    /// instead.
+    organisation: Option<String>,
+    /// The person of the same name that refused a new person: the form offers to give
+    /// the role (as typed) to that person.
+    existing_person: Option<String>,
 }
 
 impl RoleView {
@@ -338,14 +344,30 @@ impl LinkForm for Place {
     }
 
     fn render(&self, p: FormParts<RoleForm>) -> Page {
+        let organisation = match self {
+            Place::NewPerson { organisation } => Some(organisation.clone()),
+            _ => None,
+        };
+        // A new person refused as a duplicate links to the existing one (`/persons/{id}`).
+        let existing_person = match (&organisation, &p.head.duplicate) {
+            (Some(_), Some(url)) => url.strip_prefix("/persons/").map(str::to_string),
+            _ => None,
+        };
+        let head = FormHead {
+            // The offer names the existing person itself.
+            duplicate: p.head.duplicate.filter(|_| existing_person.is_none()),
+            ..p.head
+        };
         render(&RoleView {
             chrome: p.chrome,
-            head: p.head,
-            new_person: matches!(self, Place::NewPerson { .. }),
+            head,
+            new_person: organisation.is_some(),
             pick_organisation: self.suggests_organisations(),
             form: p.form,
             errors: p.errors,
             names: p.names,
+            organisation,
+            existing_person,
         })
     }
 

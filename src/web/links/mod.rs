@@ -251,6 +251,16 @@ pub const LABELS: Labels = &[
     ),
     ("links.deleted", "Gelöschte Einträge", "Deleted entries"),
     (
+        "links.existing_person",
+        "Eine Person mit diesem Namen ist schon eingetragen. Die Rolle, wie sie hier steht, kann ihr gegeben werden, statt eine neue Person anzulegen.",
+        "A person with this name is already registered. The role as typed here can be given to that person instead of adding a new one.",
+    ),
+    (
+        "links.add_to_existing",
+        "Rolle der vorhandenen Person hinzufügen",
+        "Add this role to the existing person",
+    ),
+    (
         "form.duplicate_record",
         "Dieser Eintrag ist schon vorhanden:",
         "This entry already exists:",
