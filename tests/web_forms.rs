@@ -514,3 +514,23 @@ fn a_refused_new_person_gives_the_role_to_the_existing_one(app: &TestApp) {
 }
 
 on_both_backends!(a_refused_new_person_gives_the_role_to_the_existing_one);
+
+fn the_person_page_starts_role_edits_with_its_way_back(app: &TestApp) {
+    let fx = fixture(app);
+    let person_page = format!("/persons/{}", fx.person);
+    let (_, html) = page(&app.client, &person_page);
+    let edit = format!("/affiliations/{}/edit?return={person_page}", fx.affiliation);
+    assert!(html.contains(&format!("href=\"{edit}\"")), "{html}");
+    let (_, csrf) = fx.form(&edit);
+    let (status, _, location) = post_form(
+        &app.client,
+        &edit,
+        &[("csrf", &csrf), ("role", "treasurer")],
+    );
+    assert_eq!(status, Status::SeeOther);
+    assert_eq!(location, Some(format!("{person_page}?done=saved")));
+    let (_, html) = page(&app.client, &format!("{person_page}?done=saved"));
+    assert!(html.contains("id=\"done\">Gespeichert."));
+}
+
+on_both_backends!(the_person_page_starts_role_edits_with_its_way_back);
