@@ -534,3 +534,107 @@ fn the_person_page_starts_role_edits_with_its_way_back(app: &TestApp) {
 }
 
 on_both_backends!(the_person_page_starts_role_edits_with_its_way_back);
+
+fn every_record_form_cites_a_source(app: &TestApp) {
+    let fx = fixture(app);
+    for path in [
+        "/organisations/new".to_string(),
+        format!("/organisations/{}/edit", fx.verein),
+        format!("/organisations/{}/people/new", fx.verein),
+        format!("/persons/{}/roles/new", fx.person),
+        format!("/affiliations/{}/edit", fx.affiliation),
+        format!("/organisations/{}/fundings/new", fx.verein),
+        format!("/fundings/{}/edit", fx.funding),
+        format!("/organisations/{}/relations/new", fx.verein),
+        format!("/relations/{}/edit", fx.relation),
+        "/persons/new".to_string(),
+        format!("/persons/{}/edit", fx.person),
+    ] {
+        let (html, _) = fx.form(&path);
+        assert!(html.contains("id=\"citations\""), "{path}");
+        assert!(
+            html.contains("name=\"cite.source\"") && html.contains("list=\"source-titles\""),
+            "{path}"
+        );
+        assert!(
+            html.contains("<option value=\"Studie Kapitel 4\">"),
+            "{path}: suggests sources"
+        );
+    }
+    // An existing source by its title.
+    let path = format!("/fundings/{}/edit", fx.funding);
+    let (_, csrf) = fx.form(&path);
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("funder", "Stiftung Mercator"),
+        ("amount", "30.000 – 70.000"),
+        ("start", "2019"),
+        ("end", "2021"),
+        ("status", "granted"),
+        ("cite.source", "Studie Kapitel 4"),
+        ("cite.locator", "Kap. 4.3.2"),
+    ];
+    let (status, html, _) = post_form(&app.client, &path, &fields);
+    assert_eq!(status, Status::SeeOther, "{html}");
+    let stored = fx.record("fundings", &fx.funding);
+    assert_eq!(
+        stored["citations"],
+        serde_json::json!([{"source_id": fx.source, "locator": "Kap. 4.3.2"}])
+    );
+    // A new title registers the source; a refused form registers nothing.
+    let path = format!("/affiliations/{}/edit", fx.affiliation);
+    let (_, csrf) = fx.form(&path);
+    let before = app.snapshot();
+    let (status, _, _) = post_form(
+        &app.client,
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("role", "chair"),
+            ("start", "2020"),
+            ("end", "2019"),
+            ("cite.source", "Interview Stadt Dortmund 2024"),
+            ("cite.locator", "I4.31"),
+        ],
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert_eq!(app.snapshot(), before, "no source registered");
+    let (status, _, _) = post_form(
+        &app.client,
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("role", "chair"),
+            ("cite.source", "Interview Stadt Dortmund 2024"),
+            ("cite.locator", "I4.31"),
+        ],
+    );
+    assert_eq!(status, Status::SeeOther);
+    let stored = fx.record("affiliations", &fx.affiliation);
+    let cited = stored["citations"][0]["source_id"]
+        .as_str()
+        .expect("cited")
+        .to_string();
+    assert_eq!(
+        fx.record("sources", &cited)["title"],
+        "Interview Stadt Dortmund 2024"
+    );
+    // Half a citation is refused beside the missing field, in words.
+    let (_, csrf) = fx.form("/organisations/new");
+    let (status, html, _) = post_form(
+        &app.client,
+        "/organisations/new",
+        &[
+            ("csrf", &csrf),
+            ("name", "Neuer Verein e.V."),
+            ("kind", "migrant_organisation"),
+            ("cite.locator", "S. 12"),
+        ],
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    marked(&html, "cite.source");
+    assert!(summary(&html).contains("Quelle (Titel): Bitte ausfüllen."));
+    german_words_only(&html);
+}
+
+on_both_backends!(every_record_form_cites_a_source);

@@ -4,8 +4,10 @@ use crate::domain::{Disclosure, PartialDate};
 use crate::error::FieldError;
 use crate::web::i18n::Lang;
 
+pub mod cite;
 mod messages;
 mod nav;
+pub use cite::CiteForm;
 pub use messages::{field_label, say, LABELS};
 use messages::{AMOUNT, BOUNDS, DATE, NUMBER, REQUIRED};
 pub(crate) use messages::{CHOICE, NO_ORGANISATION, SEARCH_FAILED, SEVERAL};
@@ -370,7 +372,7 @@ impl FieldErrors {
             .iter()
             .filter(|e| seen.insert((e.field.as_str(), e.message.as_str())))
             .map(|e| {
-                let anchor = e.field.split(['[', '.']).next().unwrap_or(&e.field);
+                let anchor = e.field.split('[').next().unwrap_or(&e.field);
                 let message = say(*lang, &e.field, &e.message);
                 (anchor.to_string(), field_label(&e.field), message)
             })

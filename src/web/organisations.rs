@@ -7,6 +7,7 @@ use rocket::response::Redirect;
 use rocket::{get, post, routes, Route, State};
 
 use super::auth::check_csrf;
+use super::forms::cite::{self, in_transaction};
 use super::forms::{with_done, Done, FieldErrors, FormHead};
 use super::{fail, removal, render, Chrome, HtmlError, Page};
 use crate::db::{Db, DbConn};
@@ -150,6 +151,8 @@ struct FormView {
     errors: FieldErrors,
     duplicate: Option<(String, String)>,
     names: Vec<String>,
+    /// Source titles for the citation field.
+    sources: Vec<String>,
 }
 
 impl FormView {
@@ -196,6 +199,7 @@ async fn form_page(
     duplicate: Option<(String, String)>,
 ) -> Page {
     let names = form::organisation_names(db).await;
+    let sources = cite::source_titles(db).await;
     let name = match id {
         Some(id) => {
             let key = id.to_string();
@@ -212,6 +216,7 @@ async fn form_page(
         errors,
         duplicate,
         names,
+        sources,
     })
 }
 
@@ -230,6 +235,35 @@ async fn new_form(chrome: Chrome, db: &State<Db>) -> Page {
         None,
     )
     .await
+}
+
+/// A form's refusal: the messages, and the existing organisation it duplicates (id, name).
+type Refusal = (FieldErrors, Option<(String, String)>);
+
+/// A save as the form sees it: the saved id, or why it was refused.
+fn outcome(
+    c: &mut DbConn,
+    caller: &crate::service::Caller,
+    saved: Result<Record<Organisation>>,
+) -> Result<std::result::Result<String, Refusal>> {
+    match saved {
+        Ok(r) => Ok(Ok(r.id)),
+        Err(Error::Validation(list)) => {
+            let mut errors = FieldErrors(list);
+            errors.rename("parent_id", "parent");
+            Ok(Err((errors, None)))
+        }
+        Err(Error::Conflict {
+            existing_id: Some(existing),
+            ..
+        }) => {
+            let name = crud::get::<Organisation>(c, caller, &existing)
+                .map(|r| r.data.name)
+                .unwrap_or_default();
+            Ok(Err((FieldErrors::default(), Some((existing, name)))))
+        }
+        Err(other) => Err(other),
+    }
 }
 
 /// Saves a form (create if `id` is None) and shows the profile with "saved"; on bad
@@ -252,32 +286,18 @@ async fn save(
                 Some(id) => Some(crud::get::<Organisation>(c, &caller, id)?.data),
                 None => None,
             };
-            let org = match f.to_domain(c, keep.as_ref()) {
-                Ok(org) => org,
+            let (mut org, cite) = match f.to_domain(c, keep.as_ref()) {
+                Ok(parsed) => parsed,
                 Err(errors) => return Ok(Err((errors, None))),
             };
-            let saved = match &target {
-                Some(id) => crud::update(c, &caller, id, org),
-                None => crud::create(c, &caller, org),
-            };
-            match saved {
-                Ok(r) => Ok(Ok(r.id)),
-                Err(Error::Validation(list)) => {
-                    let mut errors = FieldErrors(list);
-                    errors.rename("parent_id", "parent");
-                    Ok(Err((errors, None)))
-                }
-                Err(Error::Conflict {
-                    existing_id: Some(existing),
-                    ..
-                }) => {
-                    let name = crud::get::<Organisation>(c, &caller, &existing)
-                        .map(|r| r.data.name)
-                        .unwrap_or_default();
-                    Ok(Err((FieldErrors::default(), Some((existing, name)))))
-                }
-                Err(other) => Err(other),
-            }
+            in_transaction(c, |c| {
+                cite::apply(c, &caller, cite.as_ref(), &mut org)?;
+                let saved = match &target {
+                    Some(id) => crud::update(c, &caller, id, org),
+                    None => crud::create(c, &caller, org),
+                };
+                outcome(c, &caller, saved)
+            })
         })
         .await
         .map_err(|e| fail(&chrome, e))?;

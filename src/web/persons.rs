@@ -6,7 +6,8 @@ use askama::Template;
 use rocket::form::FromForm;
 use rocket::{get, routes, Route, State};
 
-use super::forms::{form_outcome, FieldErrors, FormHead, Rejection};
+use super::forms::cite::{self, in_transaction};
+use super::forms::{form_outcome, CiteForm, FieldErrors, FormHead, Rejection};
 use super::i18n::Labels;
 use super::links::{form_routes, FormParts, LinkForm};
 use super::{fail, render, render_showing, Chrome, HtmlError, Page, ShownPage};
@@ -325,6 +326,8 @@ pub struct PersonForm {
     pub is_pseudonym: bool,
     #[field(default = String::new())]
     pub notes: String,
+    /// A source to cite for the person.
+    pub cite: CiteForm,
 }
 
 impl PersonForm {
@@ -335,6 +338,7 @@ impl PersonForm {
             visibility: p.visibility.as_str().into(),
             is_pseudonym: p.is_pseudonym,
             notes: p.notes.clone().unwrap_or_default(),
+            cite: <CiteForm as Default>::default(),
         }
     }
 
@@ -369,6 +373,7 @@ struct FormView {
     head: FormHead,
     form: PersonForm,
     errors: FieldErrors,
+    sources: Vec<String>,
 }
 
 /// The person form: a new person, or this person edited.
@@ -429,23 +434,32 @@ impl LinkForm for Place {
             Place::New => None,
             Place::Edit(id) => Some(crud::get::<Person>(conn, caller, id)?.data),
         };
-        let person = match form.to_domain(keep.as_ref()) {
-            Ok(p) => p,
-            Err(errors) => return Ok(Err(errors.into())),
+        let mut cite_errors = FieldErrors::default();
+        let cite = form.cite.parse(&mut cite_errors);
+        let mut person = match form.to_domain(keep.as_ref()) {
+            Ok(p) if cite_errors.is_empty() => p,
+            Ok(_) => return Ok(Err(cite_errors.into())),
+            Err(mut errors) => {
+                errors.0.extend(cite_errors.0);
+                return Ok(Err(errors.into()));
+            }
         };
-        let saved = match self {
-            Place::New => crud::create(conn, caller, person),
-            Place::Edit(id) => crud::update(conn, caller, id, person),
-        };
-        let outcome = form_outcome(
-            saved,
-            "display_name",
-            "a person with this name is already registered",
-        )?;
-        Ok(outcome.map(|id| format!("/persons/{id}")).map_err(|mut r| {
-            r.duplicate = r.duplicate.map(|id| format!("/persons/{id}"));
-            r
-        }))
+        in_transaction(conn, |c| {
+            cite::apply(c, caller, cite.as_ref(), &mut person)?;
+            let saved = match self {
+                Place::New => crud::create(c, caller, person),
+                Place::Edit(id) => crud::update(c, caller, id, person),
+            };
+            let outcome = form_outcome(
+                saved,
+                "display_name",
+                "a person with this name is already registered",
+            )?;
+            Ok(outcome.map(|id| format!("/persons/{id}")).map_err(|mut r| {
+                r.duplicate = r.duplicate.map(|id| format!("/persons/{id}"));
+                r
+            }))
+        })
     }
 
     fn render(&self, p: FormParts<PersonForm>) -> Page {
@@ -454,11 +468,16 @@ impl LinkForm for Place {
             head: p.head,
             form: p.form,
             errors: p.errors,
+            sources: p.sources,
         })
     }
 
     fn suggests_organisations(&self) -> bool {
         false
+    }
+
+    fn cites(&self) -> bool {
+        true
     }
 }
 

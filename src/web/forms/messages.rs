@@ -106,8 +106,13 @@ pub fn say(lang: Lang, field: &str, message: &str) -> String {
 /// The label key of a form field (or of the record field a message names), for the
 /// list of errors above the form.
 pub fn field_label(field: &str) -> &'static str {
-    let base = field.split(['[', '.']).next().unwrap_or(field);
+    let base = match field {
+        "cite.source" | "cite.locator" => field,
+        _ => field.split(['[', '.']).next().unwrap_or(field),
+    };
     match base {
+        "cite.source" => "cite.source",
+        "cite.locator" => "cite.locator",
         "name" => "field.name",
         "short_name" => "field.short_name",
         "kind" => "field.kind",
@@ -328,6 +333,19 @@ pub const LABELS: Labels = &[
         "Please check this entry.",
     ),
     ("field.url", "Webadresse (URL)", "Web address (URL)"),
+    ("cite.legend", "Quelle angeben", "Cite a source"),
+    ("cite.source", "Quelle (Titel)", "Source (title)"),
+    (
+        "cite.source_hint",
+        "Eine vorhandene Quelle wählen (Vorschläge beim Tippen) oder einen neuen Titel eingeben: dann wird die Quelle neu eingetragen.",
+        "Pick an existing source (suggestions while typing) or type a new title: the source is then registered.",
+    ),
+    ("cite.locator", "Fundstelle", "Where in the source"),
+    (
+        "cite.locator_hint",
+        "z. B. Kap. 4.3.2, Interview I4.31, S. 12",
+        "e.g. ch. 4.3.2, interview I4.31, p. 12",
+    ),
     ("field.other", "Weitere Angabe", "Other entry"),
 ];
 

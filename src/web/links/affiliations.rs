@@ -2,16 +2,16 @@
 //! organisation's page, a role at another organisation from a person's page (that is how
 //! a tandem gets recorded), and editing a role.
 use askama::Template;
-use diesel::Connection;
 use rocket::form::FromForm;
 use rocket::{routes, Route};
 
 use super::{form_routes, FormParts, LinkForm};
 use crate::db::DbConn;
 use crate::domain::*;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::service::{crud, Caller};
-use crate::web::forms::{form_outcome, FieldErrors, FormHead, Rejection, CHOICE};
+use crate::web::forms::cite::{self, in_transaction};
+use crate::web::forms::{form_outcome, CiteForm, FieldErrors, FormHead, Rejection, CHOICE};
 use crate::web::organisations::resolve_organisation;
 use crate::web::persons::PersonForm;
 use crate::web::removal::organisation_name;
@@ -48,6 +48,8 @@ pub struct RoleForm {
     #[field(default = false)]
     pub project_bound: bool,
     pub fields_of_work: Vec<String>,
+    /// A source to cite for the role (and a new person).
+    pub cite: CiteForm,
 }
 
 impl RoleForm {
@@ -136,6 +138,8 @@ struct RoleView {
     /// The person of the same name that refused a new person: the form offers to give
     /// the role (as typed) to that person.
     existing_person: Option<String>,
+    /// Source titles for the citation field.
+    sources: Vec<String>,
 }
 
 impl RoleView {
@@ -239,11 +243,13 @@ fn save(
         Place::NewPerson { organisation } => {
             let person = f.person(&mut e);
             let draft = f.affiliation(&mut e, String::new(), organisation.clone(), None);
-            let (Some(person), true) = (person, e.is_empty()) else {
+            let cite = f.cite.parse(&mut e);
+            let (Some(mut person), true) = (person, e.is_empty()) else {
                 return Ok(Err(e.into()));
             };
-            // The person and the role are saved together or not at all.
-            let saved = conn.transaction(|c| {
+            // The person, the role and a new source are saved together or not at all.
+            in_transaction(conn, |c| {
+                cite::apply(c, caller, cite.as_ref(), &mut person)?;
                 let person = form_outcome(
                     crud::create(c, caller, person),
                     "display_name",
@@ -257,63 +263,66 @@ fn save(
                         return Ok(Err(rejection));
                     }
                 };
-                let affiliation = Affiliation { person_id, ..draft };
+                let mut affiliation = Affiliation { person_id, ..draft };
+                cite::apply(c, caller, cite.as_ref(), &mut affiliation)?;
                 let outcome = form_outcome(
                     crud::create(c, caller, affiliation),
                     "role",
                     "this role is already registered",
                 )?;
-                match outcome {
-                    Ok(_) => Ok(Ok(format!("/organisations/{organisation}"))),
-                    // An error rolls the new person back with the refused role.
-                    Err(rejection) => Err(Error::Validation(rejection.errors.0)),
-                }
-            });
-            match saved {
-                Err(Error::Validation(list)) => Ok(Err(FieldErrors(list).into())),
-                other => other,
-            }
+                Ok(outcome
+                    .map(|_| format!("/organisations/{organisation}"))
+                    .map_err(|r| Rejection::from(r.errors)))
+            })
         }
         Place::ForPerson { person } => {
             e.required("organisation", &f.organisation);
             let organisation = resolve_organisation(conn, "organisation", &f.organisation, &mut e);
-            let affiliation = f.affiliation(
+            let mut affiliation = f.affiliation(
                 &mut e,
                 person.clone(),
                 organisation.unwrap_or_default(),
                 None,
             );
+            let cite = f.cite.parse(&mut e);
             if !e.is_empty() {
                 return Ok(Err(e.into()));
             }
-            let outcome = form_outcome(
-                crud::create(conn, caller, affiliation),
-                "organisation",
-                "this role is already registered",
-            )?;
-            Ok(outcome
-                .map(|_| format!("/persons/{person}"))
-                .map_err(|r| to_edit_page(r, "organisation_id", "organisation")))
+            in_transaction(conn, |c| {
+                cite::apply(c, caller, cite.as_ref(), &mut affiliation)?;
+                let outcome = form_outcome(
+                    crud::create(c, caller, affiliation),
+                    "organisation",
+                    "this role is already registered",
+                )?;
+                Ok(outcome
+                    .map(|_| format!("/persons/{person}"))
+                    .map_err(|r| to_edit_page(r, "organisation_id", "organisation")))
+            })
         }
         Place::Edit { affiliation: id } => {
             let keep = crud::get::<Affiliation>(conn, caller, id)?.data;
-            let affiliation = f.affiliation(
+            let mut affiliation = f.affiliation(
                 &mut e,
                 keep.person_id.clone(),
                 keep.organisation_id.clone(),
                 Some(&keep),
             );
+            let cite = f.cite.parse(&mut e);
             if !e.is_empty() {
                 return Ok(Err(e.into()));
             }
-            let outcome = form_outcome(
-                crud::update(conn, caller, id, affiliation),
-                "role",
-                "this role is already registered",
-            )?;
-            Ok(outcome
-                .map(|_| format!("/organisations/{}", keep.organisation_id))
-                .map_err(|r| to_edit_page(r, "organisation_id", "organisation")))
+            in_transaction(conn, |c| {
+                cite::apply(c, caller, cite.as_ref(), &mut affiliation)?;
+                let outcome = form_outcome(
+                    crud::update(c, caller, id, affiliation),
+                    "role",
+                    "this role is already registered",
+                )?;
+                Ok(outcome
+                    .map(|_| format!("/organisations/{}", keep.organisation_id))
+                    .map_err(|r| to_edit_page(r, "organisation_id", "organisation")))
+            })
         }
     }
 }
@@ -368,11 +377,16 @@ impl LinkForm for Place {
             names: p.names,
             organisation,
             existing_person,
+            sources: p.sources,
         })
     }
 
     fn suggests_organisations(&self) -> bool {
         matches!(self, Place::ForPerson { .. })
+    }
+
+    fn cites(&self) -> bool {
+        true
     }
 }
 

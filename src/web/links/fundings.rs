@@ -8,7 +8,7 @@ use super::{form_routes, FormParts};
 use crate::db::DbConn;
 use crate::domain::*;
 use crate::error::Result;
-use crate::web::forms::{FieldErrors, FormHead};
+use crate::web::forms::{CiteForm, FieldErrors, FormHead};
 use crate::web::organisations::resolve_or_keep;
 use crate::web::removal::organisation_name;
 use crate::web::{amount_text, render, Chrome, Page};
@@ -33,6 +33,8 @@ pub struct FundingForm {
     pub project_bound: bool,
     #[field(default = String::new())]
     pub status: String,
+    /// A source to cite.
+    pub cite: CiteForm,
 }
 
 impl FundingForm {
@@ -107,6 +109,7 @@ struct FundingView {
     form: FundingForm,
     errors: FieldErrors,
     names: Vec<String>,
+    sources: Vec<String>,
 }
 
 impl OwnedLink for Funding {
@@ -149,7 +152,12 @@ impl OwnedLink for Funding {
             form: p.form,
             errors: p.errors,
             names: p.names,
+            sources: p.sources,
         })
+    }
+
+    fn cite(fields: &FundingForm) -> &CiteForm {
+        &fields.cite
     }
 }
 

@@ -11,6 +11,7 @@ use rocket::response::Redirect;
 use rocket::Route;
 
 use super::auth::check_csrf;
+use super::forms::cite::source_titles;
 use super::forms::{with_done, Done, FieldErrors, FormHead, Rejection, ReturnTo};
 use super::i18n::Labels;
 use super::organisations::organisation_names;
@@ -43,6 +44,10 @@ pub(crate) trait LinkForm: Clone + Send + 'static {
     fn suggests_organisations(&self) -> bool {
         true
     }
+    /// Whether the form cites a source (and suggests source titles).
+    fn cites(&self) -> bool {
+        false
+    }
 }
 
 /// What a link form page is made of.
@@ -52,6 +57,8 @@ pub(crate) struct FormParts<F> {
     pub form: F,
     pub errors: FieldErrors,
     pub names: Vec<String>,
+    /// Source titles for the citation field, if the form has one.
+    pub sources: Vec<String>,
 }
 
 /// Editors only: the 401/403 page otherwise.
@@ -109,6 +116,10 @@ pub(crate) async fn show<P: LinkForm>(
         true => organisation_names(db).await,
         false => Vec::new(),
     };
+    let sources = match place.cites() {
+        true => source_titles(db).await,
+        false => Vec::new(),
+    };
     match typed {
         None => {
             let persons = head.persons();
@@ -118,6 +129,7 @@ pub(crate) async fn show<P: LinkForm>(
                 form: stored,
                 errors: FieldErrors::default(),
                 names,
+                sources,
             })?;
             Ok(Shown::new(page, persons))
         }
@@ -130,6 +142,7 @@ pub(crate) async fn show<P: LinkForm>(
                 form,
                 errors: rejection.errors,
                 names,
+                sources,
             });
             Err(rejected(page, status))
         }

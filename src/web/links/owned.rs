@@ -8,7 +8,8 @@ use crate::db::DbConn;
 use crate::domain::*;
 use crate::error::Result;
 use crate::service::{crud, Caller, Resource};
-use crate::web::forms::{form_outcome, FieldErrors, FormHead, Rejection};
+use crate::web::forms::cite::{self, in_transaction};
+use crate::web::forms::{form_outcome, CiteForm, FieldErrors, FormHead, Rejection};
 use crate::web::removal::organisation_name;
 use crate::web::Page;
 
@@ -36,6 +37,8 @@ pub(crate) trait OwnedLink: Resource {
         keep: Option<&Self>,
     ) -> std::result::Result<Self, FieldErrors>;
     fn render(parts: FormParts<Self::Fields>) -> Page;
+    /// The form's citation fields.
+    fn cite(fields: &Self::Fields) -> &CiteForm;
 }
 
 enum Place {
@@ -126,26 +129,40 @@ impl<R: OwnedLink> LinkForm for At<R> {
                 (keep.owner().to_string(), Some(keep), Some(id))
             }
         };
-        let record = match R::from_fields(fields, conn, owner.clone(), keep.as_ref()) {
-            Ok(r) => r,
-            Err(errors) => return Ok(Err(errors.into())),
+        let parsed = R::from_fields(fields, conn, owner.clone(), keep.as_ref());
+        let mut cite_errors = FieldErrors::default();
+        let cite = R::cite(fields).parse(&mut cite_errors);
+        let mut record = match parsed {
+            Ok(r) if cite_errors.is_empty() => r,
+            Ok(_) => return Ok(Err(cite_errors.into())),
+            Err(mut errors) => {
+                errors.0.extend(cite_errors.0);
+                return Ok(Err(errors.into()));
+            }
         };
-        let saved = match id {
-            Some(id) => crud::update(conn, caller, id, record),
-            None => crud::create(conn, caller, record),
-        };
-        let (form_field, record_field, duplicate) = R::OTHER;
-        let outcome = form_outcome(saved, form_field, duplicate)?;
-        Ok(outcome
-            .map(|_| format!("/organisations/{owner}"))
-            .map_err(|mut r| {
-                r.duplicate = r.duplicate.map(|id| format!("/{}/{id}/edit", R::PATH));
-                r.errors.rename(record_field, form_field);
-                r
-            }))
+        in_transaction(conn, |conn| {
+            cite::apply(conn, caller, cite.as_ref(), &mut record)?;
+            let saved = match id {
+                Some(id) => crud::update(conn, caller, id, record),
+                None => crud::create(conn, caller, record),
+            };
+            let (form_field, record_field, duplicate) = R::OTHER;
+            let outcome = form_outcome(saved, form_field, duplicate)?;
+            Ok(outcome
+                .map(|_| format!("/organisations/{owner}"))
+                .map_err(|mut r| {
+                    r.duplicate = r.duplicate.map(|id| format!("/{}/{id}/edit", R::PATH));
+                    r.errors.rename(record_field, form_field);
+                    r
+                }))
+        })
     }
 
     fn render(&self, parts: FormParts<R::Fields>) -> Page {
         R::render(parts)
+    }
+
+    fn cites(&self) -> bool {
+        true
     }
 }

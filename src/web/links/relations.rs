@@ -8,7 +8,7 @@ use super::{form_routes, FormParts};
 use crate::db::DbConn;
 use crate::domain::*;
 use crate::error::Result;
-use crate::web::forms::{FieldErrors, FormHead};
+use crate::web::forms::{CiteForm, FieldErrors, FormHead};
 use crate::web::organisations::resolve_or_keep;
 use crate::web::removal::organisation_name;
 use crate::web::{render, Chrome, Page};
@@ -29,6 +29,8 @@ pub struct RelationForm {
     pub approx_size: String,
     #[field(default = String::new())]
     pub description: String,
+    /// A source to cite.
+    pub cite: CiteForm,
 }
 
 impl RelationForm {
@@ -90,6 +92,7 @@ struct RelationView {
     form: RelationForm,
     errors: FieldErrors,
     names: Vec<String>,
+    sources: Vec<String>,
 }
 
 impl OwnedLink for Relation {
@@ -127,7 +130,12 @@ impl OwnedLink for Relation {
             form: p.form,
             errors: p.errors,
             names: p.names,
+            sources: p.sources,
         })
+    }
+
+    fn cite(fields: &RelationForm) -> &CiteForm {
+        &fields.cite
     }
 }
 

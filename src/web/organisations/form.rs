@@ -5,7 +5,8 @@ use rocket::form::FromForm;
 use crate::db::{Db, DbConn};
 use crate::domain::*;
 use crate::service::{crud, ListQuery};
-use crate::web::forms::FieldErrors;
+use crate::web::forms::cite::Pending;
+use crate::web::forms::{CiteForm, FieldErrors};
 
 /// The organisation form as typed: every field kept as text so a re-render shows it.
 #[derive(Debug, Default, Clone, FromForm)]
@@ -49,6 +50,8 @@ pub struct OrgForm {
     #[field(default = String::new())]
     pub composition: String,
     pub resource_modes: Vec<String>,
+    /// A source to cite for what the form says.
+    pub cite: CiteForm,
 }
 
 impl OrgForm {
@@ -88,15 +91,17 @@ impl OrgForm {
                 .iter()
                 .map(|p| p.as_str().to_string())
                 .collect(),
+            cite: <CiteForm as Default>::default(),
         }
     }
 
-    /// The domain record, or the field errors (parent resolved by name or id).
+    /// The domain record and the citation to add, or the field errors (parent resolved
+    /// by name or id).
     pub(crate) fn to_domain(
         &self,
         conn: &mut DbConn,
         keep: Option<&Organisation>,
-    ) -> Result<Organisation, FieldErrors> {
+    ) -> Result<(Organisation, Option<Pending>), FieldErrors> {
         let mut e = FieldErrors::default();
         e.required("name", &self.name);
         e.required("kind", &self.kind);
@@ -133,8 +138,9 @@ impl OrgForm {
         };
         // The domain's rules for what parsed (end before start, min ≤ max, lengths).
         e.check_record(&org, &[("parent_id", "parent")]);
+        let cite = self.cite.parse(&mut e);
         if e.is_empty() {
-            Ok(org)
+            Ok((org, cite))
         } else {
             Err(e)
         }
