@@ -6,11 +6,13 @@ use crate::web::i18n::Lang;
 
 pub mod cite;
 mod head;
+mod labels;
 mod messages;
 mod nav;
 pub use cite::CiteForm;
 pub use head::FormHead;
-pub use messages::{field_label, say, LABELS};
+pub use labels::LABELS;
+pub use messages::{field_label, say};
 use messages::{AMOUNT, BOUNDS, DATE, NUMBER, REQUIRED};
 pub(crate) use messages::{CHOICE, NO_ORGANISATION, SEARCH_FAILED, SEVERAL};
 pub use nav::{notice, with_done, Done, ReturnTo};
