@@ -25,7 +25,8 @@ pub fn build_snapshot(rows: Rows) -> Result<Snapshot> {
     let node_count = rows.organisations.len() + rows.persons.len();
     let edge_count = rows.affiliations.len() + rows.fundings.len() + rows.relations.len();
     let mut graph: DiGraph<Node, Edge> = DiGraph::with_capacity(node_count, edge_count);
-    let mut by_id: HashMap<String, NodeIndex> = HashMap::with_capacity(node_count);
+    let mut by_id: rustc_hash::FxHashMap<String, NodeIndex> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(node_count, Default::default());
 
     for o in &rows.organisations {
         let node = Node::Organisation(OrgNode {

@@ -119,7 +119,9 @@ impl Edge {
 pub struct Snapshot {
     pub version: i64,
     pub graph: DiGraph<Node, Edge>,
-    pub by_id: HashMap<String, NodeIndex>,
+    /// Node by record id, with a fast hash: looked up for every row of an export and
+    /// every step of a query (ids are UUIDs the registry checked, not attacker-shaped).
+    pub by_id: rustc_hash::FxHashMap<String, NodeIndex>,
     /// Organisations by lower-case city name.
     pub by_city: HashMap<String, Vec<NodeIndex>>,
     /// Expensive answers computed on this snapshot; they go with it.

@@ -136,7 +136,7 @@ pub fn create_with_id<R: Resource>(
             deleted_at: None,
         };
         R::insert(conn, &record)?;
-        citations::replace(conn, R::KIND, &record.id, record.data.citations())?;
+        citations::insert(conn, R::KIND, &record.id, record.data.citations())?;
         if logged == Logged::Yes {
             audit::record(
                 conn,

@@ -81,6 +81,11 @@ pub fn replace(conn: &mut DbConn, kind: &str, id: &str, list: &[Citation]) -> Re
             .filter(citations::record_id.eq(id)),
     )
     .execute(conn)?;
+    insert(conn, kind, id, list)
+}
+
+/// Adds citations to a record that has none yet (a new one: its id is new).
+pub fn insert(conn: &mut DbConn, kind: &str, id: &str, list: &[Citation]) -> Result<()> {
     for c in list {
         diesel::insert_into(citations::table)
             .values((
