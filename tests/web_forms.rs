@@ -638,3 +638,79 @@ fn every_record_form_cites_a_source(app: &TestApp) {
 }
 
 on_both_backends!(every_record_form_cites_a_source);
+
+/// The forms outside the record pages follow the same rules: the sources list's form,
+/// the administration's new-user form and the network filters list every problem in
+/// words with the field's label; the note after a save is not repeated when the reader
+/// switches the language.
+fn the_other_forms_follow_the_same_rules(app: &TestApp) {
+    let fx = fixture(app);
+    let (_, csrf) = fx.form("/sources");
+    let (status, html, _) = post_form(
+        &app.client,
+        "/sources",
+        &[("csrf", &csrf), ("title", " "), ("accessed_on", "2021-13")],
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    marked(&html, "title");
+    marked(&html, "accessed_on");
+    let list = summary(&html);
+    assert!(list.contains("href=\"#title\""), "{list}");
+    assert!(list.contains("href=\"#accessed_on\""), "{list}");
+    assert!(message(&html, "accessed_on").contains("14.05.2019"));
+    german_words_only(&html);
+
+    let (status, _, location) = post_form(
+        &app.client,
+        "/sources",
+        &[("csrf", &csrf), ("title", "Protokoll Runder Tisch 2024")],
+    );
+    assert_eq!(status, Status::SeeOther);
+    let location = location.expect("back to the list");
+    assert_eq!(location, "/sources?done=saved");
+    let (_, html) = page(&app.client, &location);
+    assert!(html.contains("id=\"done\">Gespeichert."), "{html}");
+    let switched = app
+        .client
+        .get("/lang/en?back=%2Fsources%3Fdone%3Dsaved")
+        .dispatch();
+    assert_eq!(
+        switched.headers().get_one("Location"),
+        Some("/sources"),
+        "the same page, without the note"
+    );
+
+    let (_, html) = page(&app.client, "/network?depth=viele&from=2021-13");
+    let list = summary(&html);
+    assert!(list.contains("href=\"#depth\">Steps</a>"), "{list}");
+    assert!(list.contains("href=\"#from\">"), "{list}");
+    assert!(
+        !list.contains(">depth<") && !list.contains(">from<"),
+        "{list}"
+    );
+    page(&app.client, "/lang/de?back=/");
+    let (_, html) = page(&app.client, "/network?depth=viele");
+    assert!(summary(&html).contains("href=\"#depth\">Schritte</a>"));
+
+    sign_in_user(app, UserRole::Admin);
+    let (_, csrf) = fx.form("/admin");
+    let (status, html, _) = post_form(
+        &app.client,
+        "/admin/users",
+        &[
+            ("csrf", &csrf),
+            ("name", " "),
+            ("role", "editor"),
+            ("password", "kurz"),
+        ],
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    marked(&html, "name");
+    marked(&html, "password");
+    let list = summary(&html);
+    assert!(list.contains("href=\"#name\""), "{list}");
+    assert!(list.contains("href=\"#password\""), "{list}");
+    german_words_only(&html);
+}
+
+on_both_backends!(the_other_forms_follow_the_same_rules);

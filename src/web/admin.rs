@@ -260,6 +260,14 @@ async fn add_user(
     if form.name.trim().is_empty() {
         errors.add("name", "is required");
     }
+    // The password's rules in the same pass, so every problem shows at once.
+    if !form.password.is_empty() {
+        if let Err(Error::Validation(list)) =
+            crate::service::tokens::validate_password(&form.password)
+        {
+            errors.0.extend(list);
+        }
+    }
     let Some(role) = role.filter(|_| errors.is_empty()) else {
         return Err(refused(chrome, db, form, errors, None).await);
     };

@@ -12,10 +12,10 @@ mod nav;
 pub use cite::CiteForm;
 pub use head::FormHead;
 pub use labels::LABELS;
-pub use messages::{field_label, say};
+pub use messages::{field_label, query_problem, say};
 use messages::{AMOUNT, BOUNDS, DATE, NUMBER, REQUIRED};
 pub(crate) use messages::{CHOICE, NO_ORGANISATION, SEARCH_FAILED, SEVERAL};
-pub use nav::{notice, with_done, Done, ReturnTo};
+pub use nav::{notice, with_done, without_done, Done, ReturnTo};
 
 /// Field errors shown beside the fields of a re-rendered form.
 #[derive(Debug, Default, Clone)]

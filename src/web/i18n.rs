@@ -219,7 +219,11 @@ pub const LABELS: Labels = &[
     ("form.done_saved", "Gespeichert.", "Saved."),
     ("form.done_deleted", "Gelöscht.", "Deleted."),
     ("form.done_restored", "Wiederhergestellt.", "Restored."),
-    ("orgs.edit_title", "Organisation bearbeiten", "Edit organisation"),
+    (
+        "orgs.edit_title",
+        "Organisation bearbeiten",
+        "Edit organisation",
+    ),
     (
         "field.country_hint",
         "Ländercode aus zwei Buchstaben, z. B. DE oder RO",

@@ -5,7 +5,7 @@ use rocket::response::Redirect;
 use rocket::{get, post, routes, Route, State};
 
 use super::auth::check_csrf;
-use super::forms::{form_outcome, FieldErrors, FormHead, Rejection};
+use super::forms::{form_outcome, with_done, Done, FieldErrors, FormHead, Rejection};
 use super::links::{editor, form_routes, rejected, FormParts, LinkForm};
 use super::{fail, render, Chrome, HtmlError, Page};
 use crate::db::{Db, DbConn};
@@ -38,14 +38,18 @@ impl SourceForm {
     fn to_domain(&self) -> std::result::Result<Source, FieldErrors> {
         let mut e = FieldErrors::default();
         let accessed_on = e.date("accessed_on", &self.accessed_on);
-        if !e.is_empty() {
-            return Err(e);
-        }
-        Ok(Source {
+        let source = Source {
             title: self.title.clone(),
             url: FieldErrors::text(&self.url),
             accessed_on,
-        })
+        };
+        // The record's own rules too (title required, URL), so every problem shows at once.
+        e.check_record(&source, &[]);
+        if e.is_empty() {
+            Ok(source)
+        } else {
+            Err(e)
+        }
     }
 }
 
@@ -145,7 +149,7 @@ async fn add_source(
         .await
         .map_err(|e| fail(&chrome, e))?;
     match outcome {
-        Ok(next) => Ok(Redirect::to(next)),
+        Ok(next) => Ok(Redirect::to(with_done(&next, Done::Saved))),
         Err(rejection) => {
             let status = rejection.status();
             let page = sources_page(chrome, db, form.into_inner(), rejection).await;

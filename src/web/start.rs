@@ -6,6 +6,7 @@ use rocket::http::{Cookie, CookieJar, SameSite};
 use rocket::response::Redirect;
 use rocket::{get, routes, Route, State};
 
+use super::forms::without_done;
 use super::i18n::{Lang, LANG_COOKIE};
 use super::{fail, render, Chrome, Page};
 use crate::db::Db;
@@ -69,7 +70,8 @@ fn switch_language(code: &str, back: Option<String>, cookies: &CookieJar<'_>) ->
             .max_age(rocket::time::Duration::days(365));
         cookies.add(cookie);
     }
-    Redirect::to(local_path(back))
+    // The page again, without a note that something was just saved.
+    Redirect::to(without_done(&local_path(back)))
 }
 
 /// A path on this site to go back to, or the start page: never another site (`//host`,

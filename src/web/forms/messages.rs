@@ -2,6 +2,7 @@
 //! parse errors and the domain's validation messages, which are English sentences naming
 //! record fields) is mapped to a label by its field and rule, and every field to the
 //! words of its label, so no field code and no English reaches the German pages.
+use crate::graph::query::Problem;
 use crate::web::i18n::Lang;
 
 /// A required field left empty.
@@ -106,6 +107,22 @@ pub fn say(lang: Lang, field: &str, message: &str) -> String {
     }
 }
 
+/// A problem with a field of the network or overlaps filters, in the reader's words
+/// (the same words on both pages).
+pub fn query_problem(lang: Lang, field: &str, problem: &Problem) -> String {
+    match problem {
+        Problem::Required => lang.t("ov.e.required").to_string(),
+        Problem::Number { max } => format!("{} {max}", lang.t("ov.e.number")),
+        Problem::Unknown(typed) => format!("{}: {typed}", lang.t("ov.e.unknown")),
+        Problem::Ambiguous(names) => format!("{}: {}", lang.t("ov.e.ambiguous"), names.join("; ")),
+        Problem::Same => lang.t("ov.e.same").to_string(),
+        Problem::Flag => lang.t("ov.e.flag").to_string(),
+        // Only a hand-made address gets here (the page offers a list): no codes shown.
+        Problem::Choice(_) => lang.t("ov.e.choice").to_string(),
+        Problem::Other(message) => say(lang, field, message),
+    }
+}
+
 /// Whether `text` is one of the labels in `lang` (a message a page wrote itself).
 fn is_label(lang: Lang, text: &str) -> bool {
     crate::web::i18n::TABLES
@@ -154,6 +171,7 @@ pub fn field_label(field: &str) -> &'static str {
         "person_id" => "field.person",
         "organisation" | "organisation_id" | "target" | "target_id" => "field.organisation",
         "role" => "field.role",
+        "password" => "admin.password",
         "title" => "records.title",
         "start" => "field.start",
         "end" => "field.end",

@@ -76,6 +76,23 @@ pub fn with_done(path: &str, done: Done) -> String {
     format!("{path}{}done={}", joiner(path), done.code())
 }
 
+/// The address without its `done=` note: the same page again (in another language, say)
+/// must not claim a second time that something was saved.
+pub fn without_done(path: &str) -> String {
+    let Some((page, query)) = path.split_once('?') else {
+        return path.to_string();
+    };
+    let rest: Vec<&str> = query
+        .split('&')
+        .filter(|pair| !pair.starts_with("done="))
+        .collect();
+    if rest.is_empty() {
+        page.to_string()
+    } else {
+        format!("{page}?{}", rest.join("&"))
+    }
+}
+
 /// The label key of the note a page shows for its address (`…?done=saved`), if any.
 pub fn notice(path: &str) -> Option<&'static str> {
     let (_, query) = path.split_once('?')?;
@@ -89,6 +106,16 @@ pub fn notice(path: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_done_note_is_dropped_from_an_address() {
+        assert_eq!(without_done("/sources?done=saved"), "/sources");
+        assert_eq!(
+            without_done("/persons/x?return=/a&done=deleted&b=1"),
+            "/persons/x?return=/a&b=1"
+        );
+        assert_eq!(without_done("/organisations"), "/organisations");
+    }
+
     use super::*;
 
     #[test]

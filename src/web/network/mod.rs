@@ -11,13 +11,14 @@ use rocket::response::content::RawHtml;
 use rocket::serde::json::Json;
 use rocket::{get, routes, Responder, Route, State};
 
+use super::forms::query_problem;
 use super::i18n::Lang;
 use super::organisations::organisation_names;
 use super::{fail, fail_with, Chrome, HtmlError};
 use crate::db::Db;
 use crate::domain::OrgKind;
 use crate::export::GraphFormat;
-use crate::graph::query::{Answer, Params, Problem, Problems, ViewRequest};
+use crate::graph::query::{Answer, Params, Problems, ViewRequest};
 use crate::graph::{GraphState, Viewer};
 use crate::http::export::{graph_download, graph_export, Download};
 use crate::http::graph::NetworkAnswer;
@@ -121,6 +122,10 @@ impl NetworkView {
         self.node_names.get(key).map(String::as_str).unwrap_or("")
     }
 
+    fn field_label(&self, field: &str) -> &'static str {
+        field_label(field)
+    }
+
     fn error(&self, field: &str) -> Option<&str> {
         self.errors
             .iter()
@@ -129,12 +134,24 @@ impl NetworkView {
     }
 }
 
-fn problem_text(lang: Lang, p: &Problem) -> String {
-    match p {
-        Problem::Unknown(t) => format!("{}: {t}", lang.t("ov.e.unknown")),
-        Problem::Ambiguous(names) => format!("{}: {}", lang.t("ov.e.ambiguous"), names.join("; ")),
-        Problem::Number { max } => format!("{} {max}", lang.t("ov.e.number")),
-        other => other.english(),
+/// The label of a filter field, for the list of problems above the picture.
+fn field_label(field: &str) -> &'static str {
+    match field {
+        "city" => "field.city",
+        "focus" => "net.focus",
+        "depth" => "net.depth",
+        "umbrella" => "net.umbrella",
+        "funder" => "field.funder",
+        "as_of" => "ov.f.as_of",
+        "from" => "ov.f.from",
+        "to" => "ov.f.to",
+        "path_from" => "net.hl.path_from",
+        "path_to" => "net.hl.path_to",
+        "stops" => "net.hl.stops",
+        "kind" | "kinds" => "net.kinds",
+        "layout" => "net.layout",
+        "size" => "net.size",
+        _ => "field.other",
     }
 }
 
@@ -198,7 +215,7 @@ async fn page(
             let errors = problems
                 .0
                 .iter()
-                .map(|f| (f.field, problem_text(lang, &f.problem)))
+                .map(|f| (f.field, query_problem(lang, f.field, &f.problem)))
                 .collect();
             (None, Default::default(), errors)
         }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::error::Error;
 use crate::graph::query::{Answer, GraphQuery, Params, Problem, Problems};
 use crate::graph::{GraphState, Viewer};
-use crate::web::forms::FieldErrors;
+use crate::web::forms::{query_problem, FieldErrors};
 use crate::web::i18n::Lang;
 use crate::web::{fail, Chrome, HtmlError};
 
@@ -123,21 +123,9 @@ impl Inputs {
             return Ok(Asked::Waiting);
         }
         for f in shown {
-            self.errors.add(f.field, message(chrome.lang, &f.problem));
+            self.errors
+                .add(f.field, query_problem(chrome.lang, f.field, &f.problem));
         }
         Ok(Asked::Refused)
-    }
-}
-
-/// A problem in the visitor's language.
-fn message(lang: Lang, problem: &Problem) -> String {
-    match problem {
-        Problem::Required => lang.t("ov.e.required").to_string(),
-        Problem::Number { max } => format!("{} {max}", lang.t("ov.e.number")),
-        Problem::Unknown(typed) => format!("{}: {typed}", lang.t("ov.e.unknown")),
-        Problem::Ambiguous(names) => format!("{}: {}", lang.t("ov.e.ambiguous"), names.join("; ")),
-        Problem::Same => lang.t("ov.e.same").to_string(),
-        Problem::Flag => lang.t("ov.e.flag").to_string(),
-        other => other.english(),
     }
 }

@@ -33,6 +33,11 @@ pub const LABELS: Labels = &[
         "Several organisations match",
     ),
     ("ov.e.flag", "muss angekreuzt sein oder nicht", "must be ticked or not"),
+    (
+        "ov.e.choice",
+        "bitte einen der angebotenen Werte wählen",
+        "please pick one of the offered values",
+    ),
     ("ov.c.persons", "Personen", "Persons"),
     ("ov.t.tandem_roles", "Rollen", "Roles"),
     (
