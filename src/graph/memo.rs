@@ -26,6 +26,8 @@ pub enum MemoKey {
     Layout(ViewRequest, Viewer),
     /// A whole picture: its view laid out and named, for the page, the files and the API.
     Picture(ViewRequest, Viewer),
+    /// The compact adjacency that shortest paths walk (`paths::PathIndex`).
+    Paths,
 }
 
 /// Answers kept by a key for as long as their snapshot is current: a whole-graph

@@ -7,6 +7,7 @@ pub mod funding;
 mod memo;
 pub mod network;
 pub mod overlaps;
+pub mod paths;
 pub mod query;
 pub mod state;
 pub mod time;

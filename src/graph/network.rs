@@ -1,5 +1,6 @@
-//! Network views: ego networks, shortest paths, components, degree and betweenness.
-use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+//! Network views: ego networks, components, degree and betweenness (shortest paths are
+//! `paths`).
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -192,7 +193,7 @@ impl Keys {
     }
 
     /// An edge; the role of a person the caller may not see keeps only its kind.
-    fn edge(&self, s: &Snapshot, e: EdgeIndex) -> Option<EdgeJson> {
+    pub fn edge(&self, s: &Snapshot, e: EdgeIndex) -> Option<EdgeJson> {
         let (a, b) = s.graph.edge_endpoints(e)?;
         let w = &s.graph[e];
         let hidden = matches!(w, Edge::Affiliation(_)) && self.viewer == Viewer::Anonymous;
@@ -238,48 +239,6 @@ pub fn subgraph_json(
         edges,
         truncated,
     }
-}
-
-/// A shortest path (fewest edges) between two nodes, ignoring direction.
-pub fn shortest_path(
-    view: &View,
-    from: NodeIndex,
-    to: NodeIndex,
-    viewer: Viewer,
-) -> Option<GraphJson> {
-    let mut previous: HashMap<NodeIndex, (NodeIndex, EdgeIndex)> = HashMap::new();
-    let mut queue = VecDeque::from([from]);
-    let mut seen = HashSet::from([from]);
-    while let Some(n) = queue.pop_front() {
-        if n == to {
-            break;
-        }
-        for (m, e) in view.neighbours(n) {
-            if seen.insert(m) {
-                previous.insert(m, (n, e));
-                queue.push_back(m);
-            }
-        }
-    }
-    if !seen.contains(&to) {
-        return None;
-    }
-    let (mut nodes, mut edges) = (vec![to], Vec::new());
-    let mut at = to;
-    while at != from {
-        let (p, e) = previous[&at];
-        edges.push(e);
-        nodes.push(p);
-        at = p;
-    }
-    nodes.reverse();
-    edges.reverse();
-    let keys = Keys::new(view.s, &nodes, viewer);
-    Some(GraphJson {
-        nodes: nodes.iter().map(|&n| keys.node(view.s, n)).collect(),
-        edges: edges.iter().filter_map(|&e| keys.edge(view.s, e)).collect(),
-        truncated: false,
-    })
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]

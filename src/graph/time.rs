@@ -70,6 +70,11 @@ impl TimeFilter {
         self.window.is_none_or(|w| w.intersect(interval).is_some())
     }
 
+    /// The window edges must meet, if any (for walks that compare day numbers).
+    pub fn window(&self) -> Option<Interval> {
+        self.window
+    }
+
     /// The day that "today" means for this query: `as_of` if given, else the real today.
     pub fn reference_day(&self) -> NaiveDate {
         self.as_of

@@ -1,8 +1,9 @@
 //! Requests about the network's shape: ego networks, paths, components, centrality.
-use petgraph::graph::NodeIndex;
+use petgraph::graph::{EdgeIndex, NodeIndex};
 
 use crate::graph::centrality::{self, Centrality};
-use crate::graph::network::{self, Component, GraphJson, KindFilter, View};
+use crate::graph::network::{self, Component, GraphJson, Keys, KindFilter, View};
+use crate::graph::paths::{Admit, PathIndex};
 use crate::graph::query::{GraphQuery, Parser};
 use crate::graph::{MemoKey, Snapshot, TimeFilter, Viewer};
 
@@ -74,13 +75,25 @@ impl GraphQuery for Path {
         })
     }
 
+    /// Walks the snapshot's compact adjacency (`PathIndex`), filtering links as it goes.
     fn run(&self, s: &Snapshot, viewer: Viewer) -> Option<GraphJson> {
-        let view = View {
-            s,
-            time: self.time,
-            kinds: self.kinds.clone(),
-        };
-        network::shortest_path(&view, self.from, self.to, viewer)
+        let index = PathIndex::of(s);
+        let admit = Admit::new(&self.kinds, &self.time);
+        let (nodes, edges) =
+            index.shortest(self.from.index() as u32, self.to.index() as u32, &admit)?;
+        let nodes: Vec<NodeIndex> = nodes
+            .into_iter()
+            .map(|n| NodeIndex::new(n as usize))
+            .collect();
+        let keys = Keys::new(s, &nodes, viewer);
+        Some(GraphJson {
+            nodes: nodes.iter().map(|&n| keys.node(s, n)).collect(),
+            edges: edges
+                .into_iter()
+                .filter_map(|e| keys.edge(s, EdgeIndex::new(e as usize)))
+                .collect(),
+            truncated: false,
+        })
     }
 }
 
