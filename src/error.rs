@@ -47,6 +47,9 @@ pub enum Error {
     TooLarge(String),
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The pool for heavy graph work is full; the client should try again shortly.
+    #[error("busy with other graph requests; try again in a moment")]
+    Busy,
     #[error("database error: {0}")]
     Database(String),
     #[error("{0}")]
@@ -77,7 +80,7 @@ impl Error {
             Error::Unauthorized => 401,
             Error::Forbidden(_) => 403,
             Error::TooLarge(_) => 413,
-            Error::Unavailable(_) => 503,
+            Error::Unavailable(_) | Error::Busy => 503,
             Error::Database(_) | Error::Internal(_) => 500,
         }
     }

@@ -17,6 +17,7 @@ impl Error {
             Error::Unauthorized | Error::Forbidden(_) => {
                 vec![FieldError::new("authorization", self.to_string())]
             }
+            Error::Busy => vec![FieldError::new("server", self.to_string())],
             Error::Unavailable(_) | Error::Database(_) | Error::Internal(_) => {
                 vec![FieldError::new("server", "internal error")]
             }
@@ -54,6 +55,9 @@ impl<'r> Responder<'r, 'static> for Error {
             .sized_body(body.len(), std::io::Cursor::new(body));
         if matches!(self, Error::Unauthorized) {
             res.raw_header("WWW-Authenticate", "Bearer");
+        }
+        if matches!(self, Error::Busy) {
+            res.raw_header("Retry-After", "1");
         }
         res.ok()
     }

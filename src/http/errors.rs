@@ -5,7 +5,8 @@ use crate::error::Error;
 
 /// The message for the client; server-side errors are logged under a new reference.
 pub fn public_message(error: &Error, request: &str) -> String {
-    if error.status() < 500 {
+    // A full queue is the client's to retry, not a fault to look up in the log.
+    if error.status() < 500 || matches!(error, Error::Busy) {
         return error.to_string();
     }
     let reference = &uuid::Uuid::now_v7().simple().to_string()[20..];

@@ -14,7 +14,7 @@ use rocket::response::{self, Responder, Response};
 use rocket::tokio::sync::mpsc;
 
 use crate::db::Db;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::export::records::{self, RecordFormat, Selection};
 use crate::export::{self, ExportGraph, GraphFormat};
 use crate::graph::query::{self, Answer, Params, Problems, ViewRequest};
@@ -117,7 +117,7 @@ pub async fn graph_export(
     viewer: Viewer,
 ) -> Result<Result<Answer<ExportGraph>, Problems>> {
     let s = graph.current();
-    rocket::tokio::task::spawn_blocking(move || {
+    super::pool::heavy(move || {
         let request = query::parse::<ViewRequest>(&s, &params, viewer)?;
         let graph = export::graph_of(&s, &request, viewer);
         let persons = graph.persons.clone();
@@ -127,7 +127,6 @@ pub async fn graph_export(
         })
     })
     .await
-    .map_err(|e| Error::Internal(format!("export task failed: {e}")))
 }
 
 /// The export of a view as a streamed file named `network.<format>`.
@@ -152,7 +151,7 @@ pub async fn records_export(
     viewer: Viewer,
 ) -> Result<Result<Answer<Selection>, Problems>> {
     let s = graph.current();
-    rocket::tokio::task::spawn_blocking(move || {
+    super::pool::heavy(move || {
         let request = query::parse::<ViewRequest>(&s, &params, viewer)?;
         let selection = Selection::of(s, &request, viewer);
         let persons = match viewer {
@@ -165,7 +164,6 @@ pub async fn records_export(
         })
     })
     .await
-    .map_err(|e| Error::Internal(format!("export task failed: {e}")))
 }
 
 /// The records of a selection as a streamed file, read from the database while it is

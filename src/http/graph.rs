@@ -1,8 +1,10 @@
-//! Runs graph requests and pictures off the async workers: a ranking or a path over the whole country
-//! takes long enough to starve other requests if it ran on them.
+//! Runs graph requests and pictures off the async workers, on the bounded pool for heavy
+//! work (`pool`): a ranking or a picture of the whole country takes long enough to
+//! starve other requests if it ran on them or on tokio's unbounded blocking pool.
 use std::sync::Arc;
 
-use crate::error::{Error, Result};
+use super::pool::heavy;
+use crate::error::Result;
 use crate::graph::query::{self, Answer, GraphQuery, Params, Problems, ViewRequest};
 use crate::graph::{GraphState, Viewer};
 use crate::picture::{Limits, Picture};
@@ -15,9 +17,7 @@ pub async fn ask<Q: GraphQuery>(
     viewer: Viewer,
 ) -> Result<Result<Answer<Q::Answer>, Problems>> {
     let s = graph.current();
-    rocket::tokio::task::spawn_blocking(move || query::ask::<Q>(&s, &params, viewer))
-        .await
-        .map_err(|e| Error::Internal(format!("graph task failed: {e}")))
+    heavy(move || query::ask::<Q>(&s, &params, viewer)).await
 }
 
 /// Like `ask`, with bad parameters as the API's error (422 per field, 404 for unknown
@@ -39,13 +39,12 @@ pub async fn picture(
     limits: Limits,
 ) -> Result<Result<Answer<Picture>, Problems>> {
     let s = graph.current();
-    rocket::tokio::task::spawn_blocking(move || {
+    heavy(move || {
         let request = query::parse::<ViewRequest>(&s, &params, viewer)?;
         let picture = crate::picture::picture_of(&s, &request, viewer).drawn_under(limits);
         Ok(Answer::of(picture))
     })
     .await
-    .map_err(|e| Error::Internal(format!("picture task failed: {e}")))
 }
 
 /// A picture's view laid out, as JSON: nodes with x, y and size, links, how the page

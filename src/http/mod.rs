@@ -6,6 +6,7 @@ pub mod errors;
 pub mod export;
 pub mod graph;
 pub mod params;
+pub mod pool;
 pub mod security;
 
 pub use disclosure::{ReadLog, ServedTo, Shown};
