@@ -191,3 +191,57 @@ fn api_and_pages_refuse_the_same_fields() {
     assert_eq!(status, Status::UnprocessableEntity);
     assert!(html.contains("id=\"error-organisation\""));
 }
+
+/// A graph parameter a request does not use is refused by name with the reason, on the
+/// API and on the pages, instead of being silently ignored; where it is used, the same
+/// parameter is answered, and names that are not the graph's pass.
+fn ignored_parameters_are_refused(app: &TestApp) {
+    let fx = common::graph::Fx::new(app);
+    let a = fx.org("Verein am Rand", "migrant_organisation", "Herne");
+    let b = fx.org("Stadt am Rand", "municipality", "Herne");
+    fx.relation(&a, &b, "cooperates_with", None, None);
+    let unused = "is not used by this request";
+    let needs_focus = "applies only with focus";
+    for (path, field, reason) in [
+        ("/api/v1/graph?depth=2".to_string(), "depth", needs_focus),
+        ("/api/v1/network?depth=2".into(), "depth", needs_focus),
+        ("/api/v1/graph?persons=true".into(), "persons", unused),
+        ("/api/v1/tandem?concurrent=true".into(), "concurrent", unused),
+        (format!("/api/v1/graph/components?focus={a}"), "focus", unused),
+        (
+            format!("/api/v1/overlaps/staff?organisation={a}&city=Herne"),
+            "city",
+            unused,
+        ),
+        (format!("/api/v1/dependencies/{a}?limit=5"), "limit", unused),
+        (
+            format!("/api/v1/graph/path?from={a}&to={b}&depth=2"),
+            "depth",
+            unused,
+        ),
+    ] {
+        app.settle();
+        let (status, v) = app.get(&path, None);
+        assert_eq!(status, Status::UnprocessableEntity, "{path}: {v}");
+        assert_eq!(TestApp::error_fields(&v), [field], "{path}: {v}");
+        assert_eq!(v["errors"][0]["message"], reason, "{path}");
+    }
+    // Used where they mean something; a name that is not the graph's passes.
+    for path in [
+        format!("/api/v1/graph?focus={a}&depth=2"),
+        format!("/api/v1/network?focus={a}&depth=2"),
+        "/api/v1/tandem?city=Herne".to_string(),
+        format!("/api/v1/graph/path?from={a}&to={b}&as_of=2020"),
+        "/api/v1/graph?lang=en".into(),
+    ] {
+        app.ok(&path, None);
+    }
+    // The pages read through the same requests: refused there too, beside the field.
+    let (status, html) = page(&app.client, "/network?depth=2");
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(html.contains("id=\"error-depth\""), "no message beside depth");
+    let (status, _) = page(&app.client, &format!("/network?focus={a}&depth=2"));
+    assert_eq!(status, Status::Ok);
+}
+
+on_both_backends!(ignored_parameters_are_refused);

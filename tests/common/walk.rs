@@ -69,22 +69,65 @@ fn fills(path: &str, fx: &Privacy) -> Vec<String> {
     vec![plain]
 }
 
-/// The parameters the graph and overlaps routes read. Elsewhere `from`/`to` are dates,
-/// so only the path route gets them. `person=` goes to the API only: no page reads it,
-/// and pages echo their address in the language link.
+/// The graph parameters a route's request reads (graph routes refuse the others), or
+/// `None` for routes that read no graph parameters.
+fn graph_reads(path: &str) -> Option<&'static [&'static str]> {
+    use knotenpunkt::graph::query::{self as q, GraphQuery};
+    fn of<Q: GraphQuery>() -> &'static [&'static str] {
+        Q::READS.expect("the request declares what it reads")
+    }
+    let route = path.strip_prefix("/api/v1").unwrap_or(path);
+    if route.starts_with("/network")
+        || route.starts_with("/records.")
+        || route.starts_with("/export/")
+    {
+        return Some(&q::ViewRequest::PARAMS);
+    }
+    Some(match route {
+        "/overlaps/staff" => of::<q::StaffOverlaps>(),
+        "/overlaps/staff/pairs" => of::<q::StaffPairs>(),
+        "/tandem" | "/overlaps/tandem" => of::<q::Tandem>(),
+        "/overlaps/funding" => of::<q::FundingOverlaps>(),
+        "/funding/ending" | "/overlaps/ending" => of::<q::FundingEnding>(),
+        "/funding/impact" | "/overlaps/impact" => of::<q::FundingImpact>(),
+        "/dependencies/cycles" => of::<q::Cycles>(),
+        "/dependencies/<id>" | "/dependents/<id>" | "/overlaps/dependencies" => {
+            of::<q::DependsOnRequest>()
+        }
+        "/conflicts" | "/overlaps/conflicts" => of::<q::ConflictCheck>(),
+        "/graph" => of::<q::Network>(),
+        "/graph/components" => of::<q::Components>(),
+        // Its own rules: a city's ranking cannot also be around a focus.
+        "/graph/centrality" => &["focus"],
+        _ => return None,
+    })
+}
+
+/// The parameters of the fixture each route reads. Elsewhere `from`/`to` are dates,
+/// so only the path route gets them. `person=` goes to the API's other routes only: no
+/// page or graph request reads it, and pages echo their address in the language link.
 fn query(path: &str, fx: &Privacy) -> String {
     if path == "/api/v1/graph/path" {
         return format!("from={}&to={}", fx.verein, fx.stadt);
     }
-    let v = &fx.verein;
-    let mut q = format!(
-        "organisation={v}&funder={}&applicant={v}&focus={v}&city=Duisburg",
-        fx.funder
-    );
-    if path.starts_with("/api/") {
-        q.push_str(&format!("&person={}", fx.public.id));
+    let v = fx.verein.as_str();
+    let given = [
+        ("organisation", v),
+        ("funder", fx.funder.as_str()),
+        ("applicant", v),
+        ("focus", v),
+        ("city", "Duisburg"),
+    ];
+    let reads = graph_reads(path);
+    let mut q: Vec<String> = given
+        .iter()
+        .filter(|(name, _)| reads.is_none_or(|r| r.contains(name)))
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
+    if path.starts_with("/api/") && reads.is_none() {
+        q.push(format!("person={}", fx.public.id));
     }
-    q
+    q.join("&")
 }
 
 /// Every GET route once as it is, and once with the query (routes may read their query

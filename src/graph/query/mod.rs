@@ -11,7 +11,9 @@ mod requests;
 mod tests;
 
 pub use disclose::Discloses;
-pub use params::{find_organisation, FieldProblem, Params, Parser, Problem, Problems};
+pub use params::{
+    find_organisation, FieldProblem, Params, Parser, Problem, Problems, GRAPH_PARAMS,
+};
 pub use requests::*;
 
 use super::{Snapshot, Viewer};
@@ -20,6 +22,11 @@ use crate::domain::Disclosure;
 /// A graph request: how it is read from parameters and what it answers.
 pub trait GraphQuery: Sized + Send + 'static {
     type Answer: Discloses + Send + 'static;
+
+    /// The graph parameters (`GRAPH_PARAMS`) the request reads: any other one given is
+    /// refused rather than silently ignored, and `depth` needs `focus`. `None`: the
+    /// request checks its parameters itself.
+    const READS: Option<&'static [&'static str]> = None;
 
     /// Reads the request's fields, recording a problem for each bad one; `None` when any
     /// field was bad (every field is read first, so all problems are found at once).
@@ -47,6 +54,9 @@ impl<T: Discloses> Answer<T> {
 pub fn parse<Q: GraphQuery>(s: &Snapshot, params: &Params, viewer: Viewer) -> Result<Q, Problems> {
     let mut parser = Parser::new(s, params, viewer);
     let request = Q::parse(&mut parser);
+    if let Some(reads) = Q::READS {
+        parser.refuse_unused(reads);
+    }
     let problems = parser.into_problems();
     match request {
         Some(q) if problems.0.is_empty() => Ok(q),

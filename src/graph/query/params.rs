@@ -8,6 +8,36 @@ use crate::error::{Error, FieldError};
 use crate::graph::network::KindFilter;
 use crate::graph::{Snapshot, TimeFilter, Viewer};
 
+/// Every parameter some graph request reads. A request that declares what it reads
+/// (`GraphQuery::READS`) refuses the others; names outside this list (a page's `lang`
+/// or `format`) are not the graph's and pass.
+pub const GRAPH_PARAMS: &[&str] = &[
+    "organisation",
+    "focus",
+    "depth",
+    "as_of",
+    "from",
+    "to",
+    "kinds",
+    "kind",
+    "city",
+    "umbrella",
+    "funder",
+    "applicant",
+    "concurrent",
+    "limit",
+    "within_days",
+    "measure",
+    "exact",
+    "size",
+    "persons",
+    "highlight",
+    "path_from",
+    "path_to",
+    "stops",
+    "layout",
+];
+
 /// The raw parameters of one request (from a query string or a page's form), by name.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Params(BTreeMap<String, String>);
@@ -153,6 +183,24 @@ impl<'a> Parser<'a> {
 
     pub fn has_problems(&self) -> bool {
         !self.problems.is_empty()
+    }
+
+    /// A problem for each graph parameter given that the request does not read, and for
+    /// `depth` without `focus`: a parameter that changes nothing is refused, so that a
+    /// caller never takes an answer for one it did not ask.
+    pub fn refuse_unused(&mut self, reads: &[&str]) {
+        for &name in GRAPH_PARAMS {
+            // One message per field: a bad value is told first.
+            let told = self.problems.iter().any(|f| f.field == name);
+            if self.params.get(name).is_none() || told {
+                continue;
+            }
+            if !reads.contains(&name) {
+                self.problem(name, Problem::Other("is not used by this request".into()));
+            } else if name == "depth" && self.params.get("focus").is_none() {
+                self.problem(name, Problem::Other("applies only with focus".into()));
+            }
+        }
     }
 
     pub fn into_problems(self) -> Problems {

@@ -18,6 +18,7 @@ pub struct FundingOverlaps {
 
 impl GraphQuery for FundingOverlaps {
     type Answer = Option<FundingOverlap>;
+    const READS: Option<&'static [&'static str]> = Some(&["organisation", "as_of", "from", "to"]);
 
     fn parse(p: &mut Parser) -> Option<Self> {
         let organisation = p.organisation("organisation");
@@ -41,6 +42,7 @@ pub struct FundingEnding {
 
 impl GraphQuery for FundingEnding {
     type Answer = Vec<EndingFunding>;
+    const READS: Option<&'static [&'static str]> = Some(&["within_days", "as_of", "from", "to"]);
 
     fn parse(p: &mut Parser) -> Option<Self> {
         Some(FundingEnding {
@@ -62,6 +64,7 @@ pub struct FundingImpact {
 
 impl GraphQuery for FundingImpact {
     type Answer = Vec<Loss>;
+    const READS: Option<&'static [&'static str]> = Some(&["funder", "as_of", "from", "to"]);
 
     fn parse(p: &mut Parser) -> Option<Self> {
         let funder = p.organisation("funder");
@@ -84,6 +87,7 @@ pub struct Cycles {
 
 impl GraphQuery for Cycles {
     type Answer = Vec<Cycle>;
+    const READS: Option<&'static [&'static str]> = Some(&["as_of", "from", "to"]);
 
     fn parse(p: &mut Parser) -> Option<Self> {
         Some(Cycles { time: p.time() })
@@ -142,6 +146,7 @@ pub struct DependentsRequest(pub Dependencies);
 
 impl GraphQuery for DependsOnRequest {
     type Answer = DependsOn;
+    const READS: Option<&'static [&'static str]> = Some(&["organisation", "as_of", "from", "to"]);
 
     fn parse(p: &mut Parser) -> Option<Self> {
         Dependencies::read(p).map(DependsOnRequest)
@@ -158,6 +163,7 @@ impl GraphQuery for DependsOnRequest {
 
 impl GraphQuery for DependentsRequest {
     type Answer = Dependents;
+    const READS: Option<&'static [&'static str]> = Some(&["organisation", "as_of", "from", "to"]);
 
     fn parse(p: &mut Parser) -> Option<Self> {
         Dependencies::read(p).map(DependentsRequest)
@@ -190,6 +196,7 @@ pub struct Grant {
 
 impl GraphQuery for GrantsReceived {
     type Answer = Vec<Grant>;
+    const READS: Option<&'static [&'static str]> = Some(&["organisation"]);
 
     fn parse(p: &mut Parser) -> Option<Self> {
         Some(GrantsReceived {

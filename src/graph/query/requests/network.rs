@@ -20,6 +20,8 @@ pub const MAX_NODES: usize = 5_000;
 
 impl GraphQuery for Network {
     type Answer = GraphJson;
+    const READS: Option<&'static [&'static str]> =
+        Some(&["focus", "depth", "kinds", "as_of", "from", "to"]);
 
     fn parse(p: &mut Parser) -> Option<Self> {
         let focus = p.optional_node("focus");
@@ -63,6 +65,7 @@ pub struct Path {
 impl GraphQuery for Path {
     /// `None` when no path connects the two.
     type Answer = Option<GraphJson>;
+    const READS: Option<&'static [&'static str]> = Some(&["from", "to", "as_of", "kinds"]);
 
     fn parse(p: &mut Parser) -> Option<Self> {
         let (from, to) = (p.node("from"), p.node("to"));
@@ -106,6 +109,7 @@ pub struct Components {
 
 impl GraphQuery for Components {
     type Answer = Vec<Component>;
+    const READS: Option<&'static [&'static str]> = Some(&["as_of", "from", "to", "kinds", "limit"]);
 
     fn parse(p: &mut Parser) -> Option<Self> {
         Some(Components {

@@ -32,6 +32,8 @@ impl Discloses for StaffAnswer {
 
 impl GraphQuery for StaffOverlaps {
     type Answer = StaffAnswer;
+    const READS: Option<&'static [&'static str]> =
+        Some(&["organisation", "as_of", "from", "to", "concurrent"]);
 
     fn parse(p: &mut Parser) -> Option<Self> {
         let organisation = p.organisation("organisation");
@@ -66,6 +68,8 @@ pub struct StaffPairs {
 
 impl GraphQuery for StaffPairs {
     type Answer = Vec<StaffPair>;
+    const READS: Option<&'static [&'static str]> =
+        Some(&["as_of", "from", "to", "concurrent", "limit"]);
 
     fn parse(p: &mut Parser) -> Option<Self> {
         Some(StaffPairs {
@@ -89,6 +93,8 @@ pub struct Tandem {
 
 impl GraphQuery for Tandem {
     type Answer = TandemAnswer;
+    const READS: Option<&'static [&'static str]> =
+        Some(&["as_of", "from", "to", "city", "organisation"]);
 
     fn parse(p: &mut Parser) -> Option<Self> {
         let organisation = p.optional_organisation("organisation");
@@ -121,6 +127,8 @@ pub struct ConflictCheck {
 
 impl GraphQuery for ConflictCheck {
     type Answer = Conflicts;
+    const READS: Option<&'static [&'static str]> =
+        Some(&["funder", "applicant", "as_of", "from", "to"]);
 
     fn parse(p: &mut Parser) -> Option<Self> {
         let (funder, applicant) = (p.organisation("funder"), p.organisation("applicant"));
@@ -166,6 +174,7 @@ impl Discloses for RoleOverTime {
 
 impl GraphQuery for RolesAt {
     type Answer = Vec<RoleOverTime>;
+    const READS: Option<&'static [&'static str]> = Some(&["organisation"]);
 
     fn parse(p: &mut Parser) -> Option<Self> {
         Some(RolesAt {

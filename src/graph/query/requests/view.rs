@@ -110,6 +110,7 @@ impl ViewRequest {
 
 impl GraphQuery for ViewRequest {
     type Answer = ViewGraph;
+    const READS: Option<&'static [&'static str]> = Some(&Self::PARAMS);
 
     fn parse(p: &mut Parser) -> Option<Self> {
         let mut kinds = BTreeSet::new();
