@@ -52,7 +52,11 @@ fn tables_holding(app: &TestApp, needle: &str) -> Vec<String> {
     let mut conn = app.db().conn().expect("conn");
     let (tables_sql, columns_sql): (&str, fn(&str) -> String) = match &*conn {
         DbConn::Sqlite(_) => (
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            // Full-text tables by their text columns; their shadow tables hold binary
+            // index pages that no LIKE can read (erased entries leave them through FTS5's
+            // secure-delete).
+            "SELECT name FROM pragma_table_list WHERE schema = 'main' \
+             AND type IN ('table', 'virtual') AND name NOT LIKE 'sqlite_%'",
             |t| format!("SELECT name FROM pragma_table_info('{t}')"),
         ),
         DbConn::Postgres(_) => (

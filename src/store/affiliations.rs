@@ -85,10 +85,14 @@ fn filtered(
             .into_boxed(),
     };
     if !caller.sees_restricted() {
-        let public = persons::table
-            .filter(persons::visibility.eq(Visibility::Public.as_str()))
-            .select(persons::id);
-        query = query.filter(affiliations::person_id.eq_any(public));
+        // Each role's own person, by its key: `person_id IN (SELECT id FROM persons WHERE
+        // visibility = 'public')` made SQLite read every person to list one organisation's
+        // roles. (diesel has no correlated subqueries, hence the literal.)
+        query = query.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+            "EXISTS (SELECT 1 FROM persons WHERE persons.id = affiliations.person_id \
+             AND persons.visibility = '{}')",
+            Visibility::Public.as_str()
+        )));
     }
     if let Some(org) = q.organisation.clone().filter(|o| !o.is_empty()) {
         query = query.filter(affiliations::organisation_id.eq(org));

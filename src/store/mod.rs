@@ -9,6 +9,7 @@ pub mod persons;
 pub mod refs;
 pub mod relations;
 mod resource;
+mod search;
 pub mod sessions;
 pub mod snapshot;
 pub mod sources;

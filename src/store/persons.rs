@@ -1,8 +1,9 @@
 //! Persons: restricted persons are never returned to anonymous callers.
 use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text};
 
-use super::{parse, refs, ListQuery, Page, Resource};
-use crate::db::{lower, DbConn, MultiBackend};
+use super::{parse, refs, search, ListQuery, Page, Resource};
+use crate::db::{lower, Backend, DbConn, MultiBackend};
 use crate::domain::*;
 use crate::error::{Error, FieldError, Result};
 use crate::schema::{affiliations, persons};
@@ -54,7 +55,26 @@ impl Row {
     }
 }
 
-fn filtered(caller: &Caller, q: &ListQuery) -> persons::BoxedQuery<'static, MultiBackend> {
+/// Persons whose display name contains `text`, through SQLite's trigram index (see
+/// `super::search`).
+fn trigram_match(
+    text: &str,
+) -> Box<dyn BoxableExpression<persons::table, MultiBackend, SqlType = Bool>> {
+    Box::new(
+        diesel::dsl::sql::<Bool>(
+            "persons.id IN (SELECT person_id FROM person_search_rows \
+             WHERE n IN (SELECT rowid FROM person_search WHERE person_search MATCH ",
+        )
+        .bind::<Text, _>(search::phrase(text))
+        .sql("))"),
+    )
+}
+
+fn filtered(
+    caller: &Caller,
+    q: &ListQuery,
+    backend: Backend,
+) -> persons::BoxedQuery<'static, MultiBackend> {
     let mut query = match q.deleted {
         true => persons::table
             .filter(persons::deleted_at.is_not_null())
@@ -66,7 +86,9 @@ fn filtered(caller: &Caller, q: &ListQuery) -> persons::BoxedQuery<'static, Mult
     if !caller.sees_restricted() {
         query = query.filter(persons::visibility.eq(Visibility::Public.as_str()));
     }
-    if let Some(pattern) = q.pattern() {
+    if let (Backend::Sqlite, Some(text)) = (backend, search::indexed(q)) {
+        query = query.filter(trigram_match(text));
+    } else if let Some(pattern) = q.pattern() {
         query = query.filter(lower(persons::display_name).like(pattern).escape('\\'));
     }
     if let Some(org) = q.organisation.clone().filter(|o| !o.is_empty()) {
@@ -126,8 +148,9 @@ impl Resource for Person {
     super::row_io!(persons);
 
     fn list(conn: &mut DbConn, caller: &Caller, q: &ListQuery) -> Result<Page<Record<Self>>> {
-        let total = filtered(caller, q).count().get_result(conn)?;
-        let rows: Vec<Row> = filtered(caller, q)
+        let backend = search::backend(conn);
+        let total = filtered(caller, q, backend).count().get_result(conn)?;
+        let rows: Vec<Row> = filtered(caller, q, backend)
             .order((persons::display_name, persons::id))
             .limit(q.limit())
             .offset(q.offset())

@@ -1,4 +1,5 @@
 //! The start page: what the registry holds, funding that ends soon, recent changes.
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
@@ -12,7 +13,7 @@ use super::{fail, render, Chrome, Page};
 use crate::db::Db;
 use crate::domain::OrgKind;
 use crate::graph::funding::{ending_within, EndingFunding};
-use crate::graph::{GraphState, TimeFilter};
+use crate::graph::{GraphState, Snapshot, TimeFilter};
 use crate::store::stats;
 
 #[derive(Template)]
@@ -24,34 +25,33 @@ struct StartPage {
     changes: Vec<(String, String, String, String)>,
 }
 
-/// A kind's label in the page's language; an unknown code (none should be stored) as is.
-fn kind_label(lang: Lang, kind: &str) -> String {
-    kind.parse::<OrgKind>()
-        .map(|k| lang.word(k).to_string())
-        .unwrap_or_else(|_| kind.to_string())
+/// Live organisations per kind, most first: counted in the snapshot's memory, where
+/// SQL had to read every organisation on every visit.
+fn organisations_by_kind(snapshot: &Snapshot) -> Vec<(OrgKind, i64)> {
+    let mut counts: HashMap<OrgKind, i64> = HashMap::new();
+    for (_, o) in snapshot.organisations() {
+        *counts.entry(o.kind).or_default() += 1;
+    }
+    let mut rows: Vec<(OrgKind, i64)> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.as_str().cmp(b.0.as_str())));
+    rows
 }
 
 #[get("/")]
 async fn start(chrome: Chrome, db: &State<Db>, graph: &State<Arc<GraphState>>) -> Page {
-    let loaded = db
-        .run(|c| {
-            Ok((
-                stats::organisations_by_kind(c)?,
-                stats::recent_organisation_changes(c, 10)?,
-            ))
-        })
-        .await;
-    let (counts, changes) = loaded.map_err(|e| fail(&chrome, e))?;
+    let loaded = db.run(|c| stats::recent_organisation_changes(c, 10)).await;
+    let changes = loaded.map_err(|e| fail(&chrome, e))?;
     let lang = chrome.lang;
-    let counts = counts
+    let snapshot = graph.current();
+    let counts = organisations_by_kind(&snapshot)
         .into_iter()
-        .map(|(k, n)| (kind_label(lang, &k), n))
+        .map(|(k, n)| (lang.word(k).to_string(), n))
         .collect();
     let changes = changes
         .into_iter()
         .map(|(at, action, id, name)| (lang.when(&at), lang.action(&action).to_string(), id, name))
         .collect();
-    let ending = ending_within(&graph.current(), 180, &TimeFilter::ALL);
+    let ending = ending_within(&snapshot, 180, &TimeFilter::ALL);
     render(&StartPage {
         chrome,
         counts,

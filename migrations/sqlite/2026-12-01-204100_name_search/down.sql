@@ -1,0 +1,10 @@
+DROP TRIGGER person_search_delete;
+DROP TRIGGER person_search_update;
+DROP TRIGGER person_search_insert;
+DROP TABLE person_search;
+DROP TABLE person_search_rows;
+DROP TRIGGER organisation_search_delete;
+DROP TRIGGER organisation_search_update;
+DROP TRIGGER organisation_search_insert;
+DROP TABLE organisation_search;
+DROP TABLE organisation_search_rows;
