@@ -127,6 +127,9 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>> {
         .manage(sessions)
         .manage(db)
         .manage(graph)
+        .manage(crate::graph::centrality::job::ExactJobs::new(
+            crate::graph::query::MAX_RANKED,
+        ))
         .manage(crate::picture::Limits::new(settings.network_svg_max_nodes))
         .attach(crate::http::ReadLog)
         .attach(crate::http::SecurityHeaders)

@@ -71,6 +71,32 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Exact betweenness for benchmarks (`benches/betweenness.sh`).
+    Betweenness {
+        #[command(subcommand)]
+        command: BetweennessCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BetweennessCommand {
+    /// Write the whole graph (or a city's) as the centrality routes see it, as an edge
+    /// list: the node count, then one `a b` line per undirected link.
+    Edges {
+        #[arg(long)]
+        out: std::path::PathBuf,
+        #[arg(long)]
+        city: Option<String>,
+    },
+    /// Exact betweenness of an edge list with the background job's algorithm: scores
+    /// one per line to --out, the time taken to standard output.
+    Compute {
+        edges: std::path::PathBuf,
+        #[arg(long)]
+        out: std::path::PathBuf,
+        #[arg(long)]
+        threads: Option<usize>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -158,6 +184,7 @@ fn main() -> ExitCode {
                 user.name, user.role
             ))
         }),
+        Command::Betweenness { command } => betweenness(command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -173,6 +200,36 @@ fn serve() -> Result<()> {
     rocket::execute(rocket.launch())
         .map(|_| ())
         .map_err(|e| Error::Internal(e.to_string()))
+}
+
+fn betweenness(command: BetweennessCommand) -> Result<()> {
+    use knotenpunkt::graph::centrality::edges;
+    let file = |path: &std::path::Path| {
+        std::fs::File::create(path)
+            .map(std::io::BufWriter::new)
+            .map_err(|e| Error::Internal(format!("{}: {e}", path.display())))
+    };
+    match command {
+        BetweennessCommand::Edges { out, city } => with_db(|conn| {
+            let rows = knotenpunkt::store::snapshot::load_all(conn)?;
+            let snapshot = knotenpunkt::graph::build_snapshot(rows)?;
+            let (nodes, links) = edges::write_edges(&snapshot, city.as_deref(), &mut file(&out)?)?;
+            Ok(format!("{nodes} nodes, {links} links"))
+        }),
+        BetweennessCommand::Compute {
+            edges: path,
+            out,
+            threads,
+        } => {
+            let input = std::fs::File::open(&path)
+                .map(std::io::BufReader::new)
+                .map_err(|e| Error::Internal(format!("{}: {e}", path.display())))?;
+            let threads = threads
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |p| p.get()));
+            println!("{}", edges::compute(input, &mut file(&out)?, threads)?);
+            Ok(())
+        }
+    }
 }
 
 /// Connects and migrates, runs `work`, prints its message.

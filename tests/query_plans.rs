@@ -447,3 +447,67 @@ fn search_finds_what_the_names_hold_on_postgres() {
         search_finds_what_the_names_hold(&app);
     }
 }
+
+/// The start page lists the 20 grants that end soonest and links to all of them, so
+/// that its size does not follow the registry's.
+fn start_page_shows_the_soonest_endings(app: &TestApp) {
+    let editor = app.editor();
+    let org = |name: &str, kind: &str| {
+        app.create(
+            "organisations",
+            &editor,
+            serde_json::json!({"name": name, "kind": kind, "city": "Hagen"}),
+        )
+    };
+    let funder = org("Stiftung Ruhr", "funder");
+    let today = chrono::Utc::now().date_naive();
+    for i in 0..25 {
+        let recipient = org(&format!("Verein {i:02}"), "migrant_organisation");
+        let end = today + chrono::Duration::days(10 + i);
+        app.create(
+            "fundings",
+            &editor,
+            serde_json::json!({"funder_id": funder, "recipient_id": recipient,
+                "currency": "EUR", "amount_min": 1000, "amount_max": 1000, "start": "2020",
+                "end": end.format("%Y-%m-%d").to_string(), "project_bound": true,
+                "status": "granted"}),
+        );
+    }
+    app.settle();
+    let (status, html) = page(&app.client, "/");
+    assert_eq!(status, Status::Ok);
+    let from = html
+        .find("Förderung, die bald endet")
+        .expect("ending section");
+    let to = html.find("Letzte Änderungen").expect("changes section");
+    let section = &html[from..to];
+    let shown: Vec<usize> = (0..25)
+        .filter(|i| section.contains(&format!(">Verein {i:02}<")))
+        .collect();
+    assert_eq!(
+        shown,
+        (0..20).collect::<Vec<_>>(),
+        "the 20 soonest, in order"
+    );
+    assert!(
+        section.contains("href=\"/overlaps/ending?within_days=180\">Alle zeigen (25 Förderungen)"),
+        "a link to all of them"
+    );
+    let (status, all) = page(&app.client, "/overlaps/ending?within_days=180");
+    assert_eq!(status, Status::Ok);
+    assert!(all.contains("Verein 24"), "the linked page lists the rest");
+}
+
+#[test]
+fn start_page_shows_the_soonest_endings_on_sqlite() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    start_page_shows_the_soonest_endings(&TestApp::sqlite());
+}
+
+#[test]
+fn start_page_shows_the_soonest_endings_on_postgres() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(app) = TestApp::postgres() {
+        start_page_shows_the_soonest_endings(&app);
+    }
+}

@@ -3,12 +3,15 @@
 //! type; parsing, running and the persons shown are the query layer's.
 use std::sync::Arc;
 
+use rocket::response::status::Accepted;
 use rocket::serde::json::Json;
-use rocket::{get, routes, Route, State};
+use rocket::{get, routes, Either, Route, State};
 
 use crate::error::{Error, Result};
+use crate::graph::centrality::job::{Exact, ExactJobs, JobProgress};
+use crate::graph::centrality::Centrality;
 use crate::graph::query::{self, GraphQuery, Params};
-use crate::graph::{GraphState, Viewer};
+use crate::graph::{GraphState, Snapshot, Viewer};
 use crate::http::graph::{answer, NetworkAnswer};
 use crate::http::Shown;
 use crate::picture::Limits;
@@ -123,13 +126,43 @@ async fn components(
     respond::<query::Components>(g, &caller, p).await
 }
 
+/// The ranking, or — for `exact=true` until the first exact values are ready — 202 with
+/// the background job's progress.
 #[get("/graph/centrality")]
 async fn centrality(
     g: &Graph,
+    jobs: &State<Arc<ExactJobs>>,
     caller: Caller,
     p: Params,
-) -> Reply<crate::graph::centrality::Centrality> {
-    respond::<query::CentralityRanking>(g, &caller, p).await
+) -> Result<Either<Shown<Json<Centrality>>, Accepted<Json<JobProgress>>>> {
+    let (s, jobs, viewer) = (g.current(), jobs.inner().clone(), Viewer::of(&caller));
+    let ranked = crate::http::pool::heavy(move || rank(&s, &jobs, &p, viewer)).await??;
+    Ok(match ranked {
+        Ranked::Now(a) => Either::Left(Shown::new(Json(a.body), a.persons)),
+        Ranked::Later(progress) => Either::Right(Accepted(Json(progress))),
+    })
+}
+
+enum Ranked {
+    Now(query::Answer<Centrality>),
+    Later(JobProgress),
+}
+
+/// Reads the request, then answers from the snapshot or, for exact values, from the
+/// job (never waiting for it).
+fn rank(s: &Arc<Snapshot>, jobs: &Arc<ExactJobs>, p: &Params, viewer: Viewer) -> Result<Ranked> {
+    let request = query::parse::<query::CentralityRanking>(s, p, viewer)?;
+    let Some(key) = request.exact_job() else {
+        return Ok(Ranked::Now(query::Answer::of(request.run(s, viewer))));
+    };
+    Ok(match jobs.ask(key, s) {
+        Exact::Ready(done, newer) => Ranked::Now(query::Answer::of(done.ranking(
+            viewer,
+            request.limit,
+            newer,
+        ))),
+        Exact::Pending(progress) => Ranked::Later(progress),
+    })
 }
 
 #[get("/network")]

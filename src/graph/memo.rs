@@ -20,6 +20,8 @@ pub enum MemoKey {
         kinds: KindFilter,
         focus: Option<NodeIndex>,
         depth: usize,
+        /// Lower-case city whose subgraph is ranked.
+        city: Option<String>,
         viewer: Viewer,
     },
     /// A picture's layout: the positions of the view's nodes.

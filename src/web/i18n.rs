@@ -95,6 +95,7 @@ pub const LABELS: Labels = &[
         "Förderung, die bald endet",
         "Funding that ends soon",
     ),
+    ("start.ending_all", "Alle zeigen", "Show all"),
     ("start.changes", "Letzte Änderungen", "Recent changes"),
     ("start.none", "Keine", "None"),
     (

@@ -16,12 +16,17 @@ use crate::graph::funding::{ending_within, EndingFunding};
 use crate::graph::{GraphState, Snapshot, TimeFilter};
 use crate::store::stats;
 
+/// Funding shown as ending soon on the start page, soonest first.
+const ENDING_ROWS: usize = 20;
+
 #[derive(Template)]
 #[template(path = "start.html")]
 struct StartPage {
     chrome: Chrome,
     counts: Vec<(String, i64)>,
     ending: Vec<EndingFunding>,
+    /// How many end within the horizon, of which `ending` shows the first.
+    ending_total: usize,
     changes: Vec<(String, String, String, String)>,
 }
 
@@ -51,11 +56,16 @@ async fn start(chrome: Chrome, db: &State<Db>, graph: &State<Arc<GraphState>>) -
         .into_iter()
         .map(|(at, action, id, name)| (lang.when(&at), lang.action(&action).to_string(), id, name))
         .collect();
-    let ending = ending_within(&snapshot, 180, &TimeFilter::ALL);
+    let mut ending = ending_within(&snapshot, 180, &TimeFilter::ALL);
+    // The soonest ones; the whole list is a page of its own (a national registry has
+    // thousands, which made this page 277 kB).
+    let ending_total = ending.len();
+    ending.truncate(ENDING_ROWS);
     render(&StartPage {
         chrome,
         counts,
         ending,
+        ending_total,
         changes,
     })
 }

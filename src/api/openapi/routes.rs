@@ -305,6 +305,12 @@ impl Op {
     fn graph_list<T: ToSchema>(self) -> Op {
         self.tag("graph").ok_list::<T>("The answer")
     }
+
+    /// 202 with a `T`: the answer is being computed in the background.
+    fn accepted<T: ToSchema>(mut self, text: &str) -> Op {
+        let schema = self.schemas.add::<T>();
+        self.answer(202, schema, text)
+    }
 }
 
 /// The graph answers (`api::graph`), each with the parameters its request reads.
@@ -420,7 +426,24 @@ fn graph() -> Vec<Op> {
             "What to rank by",
         )
         .query("focus", string(), "Rank around this node (id or name)")
-        .query("depth", integer(0, 3), "Steps from the focus (default 2)")
+        .query(
+            "depth",
+            integer(0, 3),
+            "Steps from the focus (default 2; only with focus)",
+        )
+        .query(
+            "city",
+            string(),
+            "Rank the city's subgraph: its organisations and the persons with roles there",
+        )
+        .query(
+            "exact",
+            flag(),
+            "Exact betweenness of the whole graph or city, computed in the background: \
+             202 with the job's progress until the first values are ready, then the \
+             latest finished version's values (`version`, and `newer` while a newer \
+             one is computed)",
+        )
         .query(
             "limit",
             integer(0, query::MAX_RANKED as i64),
@@ -429,7 +452,10 @@ fn graph() -> Vec<Op> {
         .errors(&[404])
         .kinds()
         .time()
-        .graph::<centrality::Centrality>(),
+        .graph::<centrality::Centrality>()
+        .accepted::<centrality::job::JobProgress>(
+            "The exact job's progress: no exact values are ready yet; ask again",
+        ),
         network_view(g(
             "/network",
             "A picture's view laid out: nodes with x, y and size, links, how it is drawn",

@@ -4,7 +4,7 @@ use petgraph::graph::{EdgeIndex, NodeIndex};
 use crate::graph::centrality::{self, Centrality};
 use crate::graph::network::{self, Component, GraphJson, Keys, KindFilter, View};
 use crate::graph::paths::{Admit, PathIndex};
-use crate::graph::query::{GraphQuery, Parser};
+use crate::graph::query::{GraphQuery, Parser, Problem};
 use crate::graph::{MemoKey, Snapshot, TimeFilter, Viewer};
 
 /// The network around a focus (1–2 steps) or the whole connected registry.
@@ -134,18 +134,39 @@ impl GraphQuery for Components {
 /// The longest ranking a centrality answer gives.
 pub const MAX_RANKED: usize = 10_000;
 
-/// Degree or betweenness ranking, of everything or around a focus.
+/// Degree or betweenness ranking, of everything, a city's subgraph or around a focus.
+/// Parameters that would change nothing (`depth` without `focus`, `exact` for degree,
+/// graph parameters it does not read) are refused rather than ignored.
 pub struct CentralityRanking {
     pub betweenness: bool,
     pub time: TimeFilter,
     pub kinds: KindFilter,
     pub focus: Option<NodeIndex>,
     pub depth: usize,
+    /// Lower-case city whose subgraph is ranked.
+    pub city: Option<String>,
+    /// Exact betweenness of the whole graph or city, answered by the background job
+    /// (`centrality::job`); `run` answers the interactive estimate.
+    pub exact: bool,
     pub limit: usize,
+}
+
+impl CentralityRanking {
+    /// What the exact job computes for this request, if it asks for exact values.
+    pub fn exact_job(&self) -> Option<centrality::job::JobKey> {
+        self.exact.then(|| centrality::job::JobKey {
+            time: self.time,
+            kinds: self.kinds.clone(),
+            city: self.city.clone(),
+        })
+    }
 }
 
 impl GraphQuery for CentralityRanking {
     type Answer = Centrality;
+    const READS: Option<&'static [&'static str]> = Some(&[
+        "measure", "exact", "city", "focus", "depth", "limit", "kinds", "as_of", "from", "to",
+    ]);
 
     fn parse(p: &mut Parser) -> Option<Self> {
         let focus = p.optional_node("focus");
@@ -156,8 +177,34 @@ impl GraphQuery for CentralityRanking {
             kinds: p.kinds(),
             focus,
             depth: p.number("depth", 2, 3),
+            city: p.text("city").map(|c| c.to_lowercase()),
+            exact: p.flag("exact"),
             limit: p.number("limit", 20, MAX_RANKED),
         };
+        let with_focus = p.text("focus").is_some();
+        let mut refused: Vec<(&'static str, &str)> = Vec::new();
+        if ranking.exact && !ranking.betweenness {
+            refused.push((
+                "exact",
+                "applies only to measure=betweenness (degree is always exact)",
+            ));
+        }
+        if ranking.exact && with_focus {
+            refused.push((
+                "exact",
+                "applies to the whole graph or a city, not around a focus",
+            ));
+        }
+        if let Some(city) = &ranking.city {
+            if with_focus {
+                refused.push(("city", "cannot be combined with focus"));
+            } else if p.s.in_city(city).is_empty() {
+                refused.push(("city", "no organisation is in this city"));
+            }
+        }
+        for (field, message) in refused {
+            p.problem(field, Problem::Other(message.into()));
+        }
         (!unknown).then_some(ranking)
     }
 
@@ -170,6 +217,7 @@ impl GraphQuery for CentralityRanking {
             kinds: self.kinds.clone(),
             focus: self.focus,
             depth: self.depth,
+            city: self.city.clone(),
             viewer,
         };
         let ranking = s.memo.get_or(key, || {
@@ -178,7 +226,11 @@ impl GraphQuery for CentralityRanking {
                 time: self.time,
                 kinds: self.kinds.clone(),
             };
-            let subset = self.focus.map(|f| view.ego(f, self.depth));
+            let subset = match (&self.city, self.focus) {
+                (Some(city), _) => Some(centrality::city_subset(&view, city)),
+                (None, Some(f)) => Some(view.ego(f, self.depth)),
+                (None, None) => None,
+            };
             if self.betweenness {
                 centrality::betweenness(&view, subset.as_deref(), MAX_RANKED, viewer)
             } else {
@@ -189,6 +241,8 @@ impl GraphQuery for CentralityRanking {
             method: ranking.method.clone(),
             nodes: ranking.nodes,
             items: ranking.items.iter().take(self.limit).cloned().collect(),
+            version: ranking.version,
+            newer: None,
         }
     }
 }

@@ -1,6 +1,11 @@
 //! Degree and betweenness centrality. Betweenness is Brandes' algorithm on the undirected
 //! view, exact up to `EXACT_LIMIT` nodes and estimated from a uniform sample of source
 //! nodes beyond, on all cores; the answer says which method it used and its error bound.
+//! The exact betweenness of a whole graph is a background job (`job`, `exact`).
+pub mod edges;
+pub mod exact;
+pub mod job;
+
 use petgraph::graph::NodeIndex;
 use rand::SeedableRng;
 use serde::Serialize;
@@ -88,6 +93,16 @@ impl Csr {
 
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
+    }
+
+    /// The unique undirected links `(a, b)` with `a < b`, on local indices.
+    pub fn links(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        (0..self.len()).flat_map(move |a| {
+            self.neighbours(a)
+                .iter()
+                .filter(move |&&b| b as usize > a)
+                .map(move |&b| (a as u32, b))
+        })
     }
 
     fn neighbours(&self, v: usize) -> &[u32] {
@@ -198,6 +213,30 @@ pub struct Centrality {
     pub method: Method,
     pub nodes: usize,
     pub items: Vec<Score>,
+    /// The data version of the snapshot the values were computed on (an exact answer
+    /// may be of an older version than the current one while a newer one is computed).
+    pub version: i64,
+    /// The job computing the exact values of a newer version, if one is under way.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub newer: Option<job::JobProgress>,
+}
+
+/// The nodes of a city's subgraph: its organisations and the persons with a role (in
+/// the view) at one of them. Links to organisations elsewhere are left out.
+pub fn city_subset(view: &View, city: &str) -> Vec<NodeIndex> {
+    let orgs = view.s.in_city(city);
+    let mut nodes: Vec<NodeIndex> = orgs.to_vec();
+    let mut persons: Vec<NodeIndex> = orgs
+        .iter()
+        .flat_map(|&o| view.neighbours(o))
+        .map(|(m, _)| m)
+        .filter(|&m| view.s.person(m).is_some())
+        .collect();
+    persons.sort_unstable();
+    persons.dedup();
+    nodes.sort_unstable();
+    nodes.extend(persons);
+    nodes
 }
 
 /// Exact or sampled betweenness for every node of the CSR (undirected, unnormalised).
@@ -239,7 +278,7 @@ pub fn betweenness_scores(
     )
 }
 
-fn top(
+pub(crate) fn top(
     view: &View,
     csr: &Csr,
     scores: &[f64],
@@ -279,6 +318,8 @@ pub fn betweenness(
         method,
         nodes: csr.len(),
         items: top(view, &csr, &scores, pairs, limit, viewer),
+        version: view.s.version,
+        newer: None,
     }
 }
 
@@ -295,5 +336,7 @@ pub fn degree(
         method: Method::Degree,
         nodes: csr.len(),
         items: top(view, &csr, &scores, norm, limit, viewer),
+        version: view.s.version,
+        newer: None,
     }
 }
