@@ -206,8 +206,16 @@ fn ignored_parameters_are_refused(app: &TestApp) {
         ("/api/v1/graph?depth=2".to_string(), "depth", needs_focus),
         ("/api/v1/network?depth=2".into(), "depth", needs_focus),
         ("/api/v1/graph?persons=true".into(), "persons", unused),
-        ("/api/v1/tandem?concurrent=true".into(), "concurrent", unused),
-        (format!("/api/v1/graph/components?focus={a}"), "focus", unused),
+        (
+            "/api/v1/tandem?concurrent=true".into(),
+            "concurrent",
+            unused,
+        ),
+        (
+            format!("/api/v1/graph/components?focus={a}"),
+            "focus",
+            unused,
+        ),
         (
             format!("/api/v1/overlaps/staff?organisation={a}&city=Herne"),
             "city",
@@ -239,7 +247,10 @@ fn ignored_parameters_are_refused(app: &TestApp) {
     // The pages read through the same requests: refused there too, beside the field.
     let (status, html) = page(&app.client, "/network?depth=2");
     assert_eq!(status, Status::UnprocessableEntity);
-    assert!(html.contains("id=\"error-depth\""), "no message beside depth");
+    assert!(
+        html.contains("id=\"error-depth\""),
+        "no message beside depth"
+    );
     let (status, _) = page(&app.client, &format!("/network?focus={a}&depth=2"));
     assert_eq!(status, Status::Ok);
 }
