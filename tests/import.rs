@@ -197,6 +197,11 @@ fn a_dry_run_changes_nothing(app: &TestApp) {
     let mut names = organisation_names(app);
     names.sort();
     assert_eq!(names, ["Verein Eins", "Verein Zwei"]);
+    // The name search indexes what the real import wrote (a dry run suspends it only
+    // for its own rolled-back transaction).
+    let found = app.ok("/api/v1/organisations?q=rein%20Zw", None);
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(found["items"][0]["name"], "Verein Zwei");
     let id = report["rows"][0]["id"].as_str().unwrap();
     let org = app.ok(&format!("/api/v1/organisations/{id}"), None);
     assert_eq!(org["purposes"], json!(["culture", "youth"]));

@@ -18,7 +18,7 @@ use crate::db::{self, DbConn};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::service::{audit, crud, input, Caller, Resource};
-use crate::store::refs;
+use crate::store::{refs, search};
 
 /// The order tables are written in: what a row links to comes first.
 const ORDER: [&str; 6] = [
@@ -151,6 +151,9 @@ pub fn run(
     }
     let outcome = db::with_bulk_settings(conn, |conn| {
         conn.transaction::<_, Stop, _>(|conn| {
+            if options.dry_run {
+                search::suspend_for_rollback(conn)?;
+            }
             for name in ORDER {
                 for table in tables.iter().filter(|t| t.name == name) {
                     for row in in_order(table) {

@@ -9,7 +9,7 @@ pub mod persons;
 pub mod refs;
 pub mod relations;
 mod resource;
-mod search;
+pub(crate) mod search;
 pub mod sessions;
 pub mod snapshot;
 pub mod sources;
