@@ -207,7 +207,7 @@ fn betweenness(command: BetweennessCommand) -> Result<()> {
     let file = |path: &std::path::Path| {
         std::fs::File::create(path)
             .map(std::io::BufWriter::new)
-            .map_err(|e| Error::Internal(format!("{}: {e}", path.display())))
+            .map_err(|e| Error::invalid("out", format!("{}: {e}", path.display())))
     };
     match command {
         BetweennessCommand::Edges { out, city } => with_db(|conn| {
@@ -223,7 +223,7 @@ fn betweenness(command: BetweennessCommand) -> Result<()> {
         } => {
             let input = std::fs::File::open(&path)
                 .map(std::io::BufReader::new)
-                .map_err(|e| Error::Internal(format!("{}: {e}", path.display())))?;
+                .map_err(|e| Error::invalid("edges", format!("{}: {e}", path.display())))?;
             let threads = threads
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |p| p.get()));
             println!("{}", edges::compute(input, &mut file(&out)?, threads)?);

@@ -85,37 +85,40 @@ fn marked(html: &str, field: &str) {
     );
 }
 
-/// No field code and no English in a German page's messages.
-fn german_words_only(html: &str) {
+/// None of `words` in any of the page's messages.
+fn messages_without(html: &str, words: &[&str], what: &str) {
     for text in messages(html) {
-        for code in [
-            "_",
-            "must",
-            "is required",
-            "not a valid",
-            "the end",
-            "smaller",
-        ] {
-            assert!(!text.contains(code), "German messages in words: {text}");
+        for word in words {
+            assert!(!text.contains(word), "{what} messages in words: {text}");
         }
     }
 }
 
+/// No field code and no English in a German page's messages.
+fn german_words_only(html: &str) {
+    let english = [
+        "_",
+        "must",
+        "is required",
+        "not a valid",
+        "the end",
+        "smaller",
+    ];
+    messages_without(html, &english, "German");
+}
+
 /// No field code and no German in an English page's messages.
 fn english_words_only(html: &str) {
-    for text in messages(html) {
-        for word in [
-            "_",
-            "Bitte",
-            "Kein",
-            "liegt",
-            "Mitglieder",
-            "Angabe",
-            "Gründung",
-        ] {
-            assert!(!text.contains(word), "English messages in words: {text}");
-        }
-    }
+    let german = [
+        "_",
+        "Bitte",
+        "Kein",
+        "liegt",
+        "Mitglieder",
+        "Angabe",
+        "Gründung",
+    ];
+    messages_without(html, &german, "English");
 }
 
 fn the_organisation_form_shows_every_problem_at_once(app: &TestApp) {
