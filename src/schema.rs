@@ -175,6 +175,7 @@ diesel::table! {
         action -> Text,
         before_json -> Nullable<Text>,
         after_json -> Nullable<Text>,
+        version -> Nullable<BigInt>,
     }
 }
 

@@ -21,6 +21,8 @@ pub struct Change {
     pub action: String,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
+    /// The data version this change made: instances follow each other's writes by it.
+    pub version: Option<i64>,
 }
 
 /// Writes one change with full before/after snapshots.
@@ -43,6 +45,8 @@ pub fn record<T: Serialize>(
         action: action.to_string(),
         before_json: json(before).map_err(|e| crate::error::Error::Internal(e.to_string()))?,
         after_json: json(after).map_err(|e| crate::error::Error::Internal(e.to_string()))?,
+        // The writer moved the version at the start of its transaction: this is its own.
+        version: Some(db::data_version(conn)?),
     };
     diesel::insert_into(changes::table)
         .values(&change)

@@ -1,0 +1,2 @@
+DROP INDEX changes_version;
+ALTER TABLE changes DROP COLUMN version;
