@@ -60,6 +60,77 @@ fn equals_the_plain_brandes_on_random_graphs() {
     }
 }
 
+/// The fast algorithm's values equal the plain Brandes' (halved: each pair once).
+fn assert_equals_brandes(name: &str, n: usize, links: &[(usize, usize)]) {
+    let csr = Csr::from_links(n, links);
+    let exact = exact_betweenness(&csr, 2, &Progress::default());
+    let sources: Vec<u32> = (0..n as u32).collect();
+    let plain = brandes(&csr, &sources, 1);
+    for v in 0..n {
+        assert!(
+            close_to(exact[v], plain[v] / 2.0),
+            "{name}, node {v}: {} vs {}",
+            exact[v],
+            plain[v] / 2.0
+        );
+    }
+}
+
+#[test]
+fn equals_the_plain_brandes_on_deep_dense_and_tree_shaped_graphs() {
+    // A path: a walk 600 levels deep, every node reached.
+    let path: Vec<(usize, usize)> = (0..599).map(|i| (i, i + 1)).collect();
+    assert_equals_brandes("path", 600, &path);
+
+    // A cycle with trees and chains hanging off it (nodes that become leaves once the
+    // leaves are folded), all one component.
+    let mut links: Vec<(usize, usize)> = (0..40).map(|i| (i, (i + 1) % 40)).collect();
+    let mut next = 40;
+    for root in [0, 7, 13, 29] {
+        // A binary tree of depth 4 under `root`.
+        let mut level = vec![root];
+        for _ in 0..4 {
+            let mut below = Vec::new();
+            for &v in &level {
+                for _ in 0..2 {
+                    links.push((v, next));
+                    below.push(next);
+                    next += 1;
+                }
+            }
+            level = below;
+        }
+    }
+    for root in [3, 20] {
+        // A chain of 10.
+        let mut at = root;
+        for _ in 0..10 {
+            links.push((at, next));
+            at = next;
+            next += 1;
+        }
+    }
+    assert_equals_brandes("cycle with trees", next, &links);
+
+    // Two cliques joined through a cut vertex, a pendant path at it, and a complete
+    // bipartite part (many equivalent nodes, many shortest paths).
+    let mut links = Vec::new();
+    for a in 0..8 {
+        for b in a + 1..8 {
+            links.push((a, b));
+            links.push((9 + a, 9 + b));
+        }
+    }
+    links.extend([(0, 8), (8, 9), (8, 17), (17, 18), (18, 19)]);
+    for a in 20..23 {
+        links.push((19, a));
+        for b in 23..63 {
+            links.push((a, b));
+        }
+    }
+    assert_equals_brandes("cliques, cut vertex, bipartite", 63, &links);
+}
+
 #[test]
 fn known_values_on_a_hand_made_graph() {
     // Triangles a b c and d e f joined by x (c – x – d); a square p q r s; an edge g – h;

@@ -6,10 +6,14 @@
 //!   leaves in closed form) — a fifth of the registry's nodes are such persons;
 //! - the rest relabelled in Cuthill–McKee order, so that neighbours sit near each other
 //!   in memory;
-//! - compact per-thread state reused across sources and reset only where a walk
-//!   reached: distances (`u32`) apart from path counts, so the array read at every
-//!   link stays small;
-//! - path counts as exact integers (`u64`; a source whose counts overflow is walked
+//! - each source walked in three passes over compact per-thread state reused across
+//!   sources (reset only where a walk reached): a breadth-first search that writes each
+//!   node's successors (its links one level on) into one array in the walk's order,
+//!   without branching on what it finds; the path counts along those successors; the
+//!   dependencies back along them. The graph's links do not fit the processor's cache,
+//!   so they are read once per source, in rows fetched ahead, and the later passes read
+//!   the successors front to back or back to front;
+//! - path counts as exact integers (`u64`; a source whose counts overflow is counted
 //!   again in `f64`);
 //! - sources handed out in small batches, so that every thread stays busy to the end.
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -46,7 +50,7 @@ pub fn exact_betweenness(csr: &Csr, threads: usize, progress: &Progress) -> Vec<
     progress.done.store(n - sources.len(), Ordering::Relaxed);
     let next = AtomicUsize::new(0);
     let work = || {
-        let mut walker = Walker::new(order.len());
+        let mut walker = Walker::new(&g);
         loop {
             let start = next.fetch_add(BATCH, Ordering::Relaxed);
             if start >= sources.len() {
@@ -210,6 +214,12 @@ impl Adjacency {
         &self.targets[self.offsets[v as usize] as usize..self.offsets[v as usize + 1] as usize]
     }
 
+    /// Asks the processor to fetch `v`'s row into its cache ahead of use.
+    #[inline(always)]
+    fn prefetch_row(&self, v: u32) {
+        prefetch(self.targets[self.offsets[v as usize] as usize..].as_ptr());
+    }
+
     fn degree(&self, v: u32) -> usize {
         self.row(v).len()
     }
@@ -217,133 +227,176 @@ impl Adjacency {
 
 const UNSEEN: u32 = u32::MAX;
 
-/// Shortest-path counts: exact integers that may overflow, or floats that do not.
-trait Count: Copy {
-    const ONE: Self;
-    fn plus(self, other: Self) -> Option<Self>;
-    fn to_f64(self) -> f64;
-    fn to_word(self) -> u64;
-    fn of_word(word: u64) -> Self;
+/// How many nodes ahead of the search their rows are fetched into the cache.
+const AHEAD: usize = 8;
+
+/// A hint to the processor to fetch `p` into its cache; no effect on results.
+#[inline(always)]
+fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch only hints; it never faults, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch(p as *const i8, std::arch::x86_64::_MM_HINT_T0);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+/// Shortest-path counts, kept in a 64-bit word: exact integers that may overflow, or
+/// floats that do not.
+trait Count {
+    const ONE: u64;
+    /// `a + b`; sets `overflow` when the sum does not fit.
+    fn add(a: u64, b: u64, overflow: &mut bool) -> u64;
+    fn to_f64(word: u64) -> f64;
 }
 
 impl Count for u64 {
     const ONE: u64 = 1;
-    #[inline]
-    fn plus(self, other: u64) -> Option<u64> {
-        self.checked_add(other)
+    #[inline(always)]
+    fn add(a: u64, b: u64, overflow: &mut bool) -> u64 {
+        let (sum, over) = a.overflowing_add(b);
+        *overflow |= over;
+        sum
     }
-    #[inline]
-    fn to_f64(self) -> f64 {
-        self as f64
-    }
-    #[inline]
-    fn to_word(self) -> u64 {
-        self
-    }
-    #[inline]
-    fn of_word(word: u64) -> u64 {
-        word
+    #[inline(always)]
+    fn to_f64(word: u64) -> f64 {
+        word as f64
     }
 }
 
 impl Count for f64 {
-    const ONE: f64 = 1.0;
-    #[inline]
-    fn plus(self, other: f64) -> Option<f64> {
-        Some(self + other)
+    const ONE: u64 = 0x3ff0_0000_0000_0000; // 1.0
+    #[inline(always)]
+    fn add(a: u64, b: u64, _: &mut bool) -> u64 {
+        (f64::from_bits(a) + f64::from_bits(b)).to_bits()
     }
-    #[inline]
-    fn to_f64(self) -> f64 {
-        self
-    }
-    #[inline]
-    fn to_word(self) -> u64 {
-        self.to_bits()
-    }
-    #[inline]
-    fn of_word(word: u64) -> f64 {
+    #[inline(always)]
+    fn to_f64(word: u64) -> f64 {
         f64::from_bits(word)
     }
 }
 
 /// A thread's reusable state: distances, one word per node (first its number of
-/// shortest paths, then, walking back, its dependency quotient), the walk's order and
-/// the sums so far.
+/// shortest paths, then, walking back, its dependency quotient), the walk's order, the
+/// successors of the walk's nodes, and the sums so far.
 struct Walker {
     dist: Vec<u32>,
     word: Vec<u64>,
+    /// The walk's order in `order[..len]`; one slot more than nodes, as the search
+    /// writes every link's far end at the tail before knowing whether it is new.
     order: Vec<u32>,
+    len: usize,
+    /// The successors of `order[i]` are `succ[succ_end[i - 1]..succ_end[i]]` (from 0
+    /// for the first); one slot more than links, as for `order`.
+    succ: Vec<u32>,
+    succ_end: Vec<u32>,
     bc: Vec<f64>,
 }
 
 impl Walker {
-    fn new(n: usize) -> Walker {
+    fn new(g: &Adjacency) -> Walker {
+        let n = g.offsets.len() - 1;
         Walker {
             dist: vec![UNSEEN; n],
             word: vec![0; n],
-            order: Vec::with_capacity(n),
+            order: vec![0; n + 1],
+            len: 0,
+            succ: vec![0; g.targets.len() + 1],
+            succ_end: vec![0; n],
             bc: vec![0.0; n],
         }
     }
 
     /// Adds the dependencies of every node on paths from `s`, weighted.
     fn source(&mut self, g: &Adjacency, weights: &[f64], s: u32) {
-        if self.forward::<u64>(g, s) {
-            self.backward::<u64>(g, weights, s);
+        self.search(g, s);
+        if self.count::<u64>(s) {
+            self.backward::<u64>(weights, s);
         } else {
-            self.reset();
-            self.forward::<f64>(g, s);
-            self.backward::<f64>(g, weights, s);
+            self.count::<f64>(s);
+            self.backward::<f64>(weights, s);
         }
         self.reset();
     }
 
-    /// Breadth-first from `s`, counting shortest paths; false when a count overflowed.
-    fn forward<C: Count>(&mut self, g: &Adjacency, s: u32) -> bool {
-        let (dist, word, order) = (&mut self.dist, &mut self.word, &mut self.order);
+    /// Breadth-first from `s`: distances, the order, and each node's successors. No
+    /// branch on a link's far end (whether it is new, or one level on, is a coin toss
+    /// the processor would mostly guess wrong): it is written at the order's tail and
+    /// kept only if new, its distance becomes the smaller of its own and the next
+    /// level's, and it is written at the successors' tail and kept only if it lies on
+    /// the next level.
+    fn search(&mut self, g: &Adjacency, s: u32) {
+        let (dist, order) = (&mut self.dist[..], &mut self.order[..]);
+        let (succ, succ_end) = (&mut self.succ[..], &mut self.succ_end[..]);
         dist[s as usize] = 0;
-        word[s as usize] = C::ONE.to_word();
-        order.push(s);
-        let mut head = 0;
-        while head < order.len() {
+        order[0] = s;
+        let (mut head, mut tail, mut arcs) = (0, 1, 0);
+        while head < tail {
             let v = order[head] as usize;
-            head += 1;
+            if head + AHEAD < tail {
+                g.prefetch_row(order[head + AHEAD]);
+            }
             let next = dist[v] + 1;
-            let paths = word[v];
             for &w in g.row(v as u32) {
                 let w = w as usize;
-                if dist[w] == UNSEEN {
-                    dist[w] = next;
-                    word[w] = paths;
-                    order.push(w as u32);
-                } else if dist[w] == next {
-                    match C::of_word(word[w]).plus(C::of_word(paths)) {
-                        Some(sum) => word[w] = sum.to_word(),
-                        None => return false,
-                    }
+                // SAFETY: w < n = dist.len(), being a label of the relabelled graph;
+                // tail ≤ n < order.len(), as every node is kept once; arcs < succ.len(),
+                // as every link is looked at once from each end.
+                unsafe {
+                    let d = *dist.get_unchecked(w);
+                    *order.get_unchecked_mut(tail) = w as u32;
+                    tail += (d == UNSEEN) as usize;
+                    *dist.get_unchecked_mut(w) = d.min(next);
+                    *succ.get_unchecked_mut(arcs) = w as u32;
+                    arcs += (d >= next) as usize;
                 }
             }
+            succ_end[head] = arcs as u32;
+            head += 1;
         }
-        true
+        self.len = tail;
+    }
+
+    /// The number of shortest paths from `s` to every node, along the successors in
+    /// the walk's order; false when a count overflowed.
+    fn count<C: Count>(&mut self, s: u32) -> bool {
+        let (word, order) = (&mut self.word[..], &self.order[..self.len]);
+        for &v in order {
+            word[v as usize] = 0;
+        }
+        word[s as usize] = C::ONE;
+        let mut overflow = false;
+        let mut start = 0;
+        for (&v, &end) in order.iter().zip(&self.succ_end) {
+            let paths = word[v as usize];
+            for &w in &self.succ[start..end as usize] {
+                word[w as usize] = C::add(word[w as usize], paths, &mut overflow);
+            }
+            start = end as usize;
+        }
+        !overflow
     }
 
     /// Back from the farthest nodes. With weights ω (the nodes a node stands for), a
     /// node's dependency is δ(v) = σ(v)·Σ q(w) over its successors w, where
     /// q(w) = (ω(w) + δ(w)) / σ(w) = ω(w)/σ(w) + Σ q(successors of w): each node reads
     /// only its successors' quotients and writes only its own word.
-    fn backward<C: Count>(&mut self, g: &Adjacency, weights: &[f64], s: u32) {
-        let (dist, word, bc) = (&self.dist, &mut self.word, &mut self.bc);
+    fn backward<C: Count>(&mut self, weights: &[f64], s: u32) {
+        let (word, bc) = (&mut self.word[..], &mut self.bc[..]);
         let from = weights[s as usize];
-        for &v in self.order.iter().rev() {
-            let v = v as usize;
-            let next = dist[v] + 1;
+        for i in (0..self.len).rev() {
+            let v = self.order[i] as usize;
+            let start = if i == 0 {
+                0
+            } else {
+                self.succ_end[i - 1] as usize
+            };
             let mut sum = 0.0;
-            for &w in g.row(v as u32) {
-                if dist[w as usize] == next {
-                    sum += f64::from_bits(word[w as usize]);
-                }
+            for &w in &self.succ[start..self.succ_end[i] as usize] {
+                sum += f64::from_bits(word[w as usize]);
             }
-            let sigma = C::of_word(word[v]).to_f64();
+            let sigma = C::to_f64(word[v]);
             word[v] = (weights[v] / sigma + sum).to_bits();
             if v != s as usize {
                 bc[v] += from * sigma * sum;
@@ -352,10 +405,10 @@ impl Walker {
     }
 
     fn reset(&mut self) {
-        for &v in &self.order {
+        for &v in &self.order[..self.len] {
             self.dist[v as usize] = UNSEEN;
         }
-        self.order.clear();
+        self.len = 0;
     }
 }
 
