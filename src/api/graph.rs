@@ -3,13 +3,14 @@
 //! type; parsing, running and the persons shown are the query layer's.
 use std::sync::Arc;
 
+use rocket::response::content::RawJson;
 use rocket::response::status::Accepted;
 use rocket::serde::json::Json;
 use rocket::{get, routes, Either, Route, State};
 
 use crate::error::{Error, Result};
+use crate::graph::centrality::carry::{Rankings, Served};
 use crate::graph::centrality::job::{Exact, ExactJobs, JobProgress};
-use crate::graph::centrality::Centrality;
 use crate::graph::query::{self, GraphQuery, Params};
 use crate::graph::{GraphState, Snapshot, Viewer};
 use crate::http::graph::{answer, NetworkAnswer};
@@ -127,40 +128,73 @@ async fn components(
 }
 
 /// The ranking, or — for `exact=true` until the first exact values are ready — 202 with
-/// the background job's progress.
+/// the background job's progress. A ranking kept for the request (of the current version
+/// or, marked, of an older one) is served at once on the async worker: reading the
+/// request and sending kept JSON takes microseconds. Computing one runs on the pool.
 #[get("/graph/centrality")]
 async fn centrality(
     g: &Graph,
     jobs: &State<Arc<ExactJobs>>,
+    kept: &State<Arc<Rankings>>,
     caller: Caller,
     p: Params,
-) -> Result<Either<Shown<Json<Centrality>>, Accepted<Json<JobProgress>>>> {
-    let (s, jobs, viewer) = (g.current(), jobs.inner().clone(), Viewer::of(&caller));
-    let ranked = crate::http::pool::heavy(move || rank(&s, &jobs, &p, viewer)).await??;
+) -> Result<Either<Shown<RawJson<Arc<str>>>, Accepted<Json<JobProgress>>>> {
+    let (s, viewer) = (g.current(), Viewer::of(&caller));
+    let (jobs, kept) = (jobs.inner().clone(), kept.inner().clone());
+    // A focus may be named by name, a search of every organisation: read on the pool.
+    let request = match p.get("focus") {
+        None => Some(query::parse::<query::CentralityRanking>(&s, &p, viewer)?),
+        Some(_) => None,
+    };
+    // Long cuts take a millisecond or more to write out: on the pool as well.
+    let ready = request
+        .as_ref()
+        .filter(|r| r.limit <= SERVED_HERE)
+        .and_then(|r| rank(r, &s, &jobs, &kept, viewer));
+    let ranked = match ready {
+        Some(ranked) => ranked,
+        None => {
+            crate::http::pool::heavy(move || -> Result<Ranked> {
+                let request = match request {
+                    Some(r) => r,
+                    None => query::parse::<query::CentralityRanking>(&s, &p, viewer)?,
+                };
+                Ok(rank(&request, &s, &jobs, &kept, viewer)
+                    .unwrap_or_else(|| Ranked::Now(request.computed(&s, &kept, viewer))))
+            })
+            .await??
+        }
+    };
     Ok(match ranked {
-        Ranked::Now(a) => Either::Left(Shown::new(Json(a.body), a.persons)),
+        Ranked::Now(a) => Either::Left(Shown::new(RawJson(a.json), a.persons)),
         Ranked::Later(progress) => Either::Right(Accepted(Json(progress))),
     })
 }
 
+/// The longest ranking served on the async worker.
+const SERVED_HERE: usize = 100;
+
 enum Ranked {
-    Now(query::Answer<Centrality>),
+    Now(Served),
     Later(JobProgress),
 }
 
-/// Reads the request, then answers from the snapshot or, for exact values, from the
-/// job (never waiting for it).
-fn rank(s: &Arc<Snapshot>, jobs: &Arc<ExactJobs>, p: &Params, viewer: Viewer) -> Result<Ranked> {
-    let request = query::parse::<query::CentralityRanking>(s, p, viewer)?;
+/// The answer that needs no computing: exact values from the job (never waiting for
+/// it), or a kept ranking. `None`: the ranking must be computed.
+fn rank(
+    request: &query::CentralityRanking,
+    s: &Arc<Snapshot>,
+    jobs: &Arc<ExactJobs>,
+    kept: &Arc<Rankings>,
+    viewer: Viewer,
+) -> Option<Ranked> {
     let Some(key) = request.exact_job() else {
-        return Ok(Ranked::Now(query::Answer::of(request.run(s, viewer))));
+        return request.kept(s, kept, viewer).map(Ranked::Now);
     };
-    Ok(match jobs.ask(key, s) {
-        Exact::Ready(done, newer) => Ranked::Now(query::Answer::of(done.ranking(
-            viewer,
-            request.limit,
-            newer,
-        ))),
+    Some(match jobs.ask(key, s) {
+        Exact::Ready(done, newer) => {
+            Ranked::Now(Served::of(&done.ranking(viewer, request.limit, newer)))
+        }
         Exact::Pending(progress) => Ranked::Later(progress),
     })
 }

@@ -23,9 +23,11 @@ resource_routes!(fundings, "fundings", crate::domain::Funding);
 resource_routes!(relations, "relations", crate::domain::Relation);
 resource_routes!(sources, "sources", crate::domain::Source);
 
-/// Mounts every API route and the JSON error catchers.
+/// Mounts every API route and the JSON error catchers, with the rankings the graph
+/// routes keep across snapshot versions.
 pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
     rocket
+        .manage(crate::graph::centrality::carry::Rankings::new())
         .mount("/api/v1/organisations", organisations::routes())
         .mount("/api/v1/persons", persons::routes())
         .mount("/api/v1/persons", person_reads::routes())

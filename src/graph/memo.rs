@@ -6,23 +6,18 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use petgraph::graph::NodeIndex;
 
-use super::network::KindFilter;
+use super::centrality::carry::RankKey;
 use super::query::ViewRequest;
-use super::{TimeFilter, Viewer};
+use super::Viewer;
 
 /// What a kept answer was computed from: the whole request, as typed values.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MemoKey {
-    /// A whole ranking (cut to each request's limit afterwards).
+    /// A whole ranking (cut to each request's limit afterwards): the whole graph's or a
+    /// city's, or around a focus node, `depth` steps.
     Centrality {
-        betweenness: bool,
-        time: TimeFilter,
-        kinds: KindFilter,
-        focus: Option<NodeIndex>,
-        depth: usize,
-        /// Lower-case city whose subgraph is ranked.
-        city: Option<String>,
-        viewer: Viewer,
+        ranking: RankKey,
+        focus: Option<(NodeIndex, usize)>,
     },
     /// A picture's layout: the positions of the view's nodes.
     Layout(ViewRequest, Viewer),

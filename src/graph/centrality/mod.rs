@@ -1,10 +1,14 @@
 //! Degree and betweenness centrality. Betweenness is Brandes' algorithm on the undirected
 //! view, exact up to `EXACT_LIMIT` nodes and estimated from a uniform sample of source
 //! nodes beyond, on all cores; the answer says which method it used and its error bound.
-//! The exact betweenness of a whole graph is a background job (`job`, `exact`).
+//! The exact betweenness of a whole graph is a background job (`job`, `exact`); the
+//! rankings requests ask are kept across snapshot versions (`carry`).
+pub mod carry;
 pub mod edges;
 pub mod exact;
 pub mod job;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use petgraph::graph::NodeIndex;
 use rand::SeedableRng;
@@ -117,12 +121,18 @@ impl Csr {
 /// Brandes' dependency accumulation from the given sources, split over `threads`.
 /// Returns the sum over sources (each shortest path counted from both ends).
 pub fn brandes(csr: &Csr, sources: &[u32], threads: usize) -> Vec<f64> {
+    brandes_counted(csr, sources, threads, &AtomicUsize::new(0))
+}
+
+/// `brandes`, counting the sources walked in `done` (for a background computation's
+/// progress).
+pub fn brandes_counted(csr: &Csr, sources: &[u32], threads: usize, done: &AtomicUsize) -> Vec<f64> {
     let n = csr.len();
     let chunk = sources.len().div_ceil(threads.max(1)).max(1);
     let partials: Vec<Vec<f64>> = std::thread::scope(|scope| {
         let handles: Vec<_> = sources
             .chunks(chunk)
-            .map(|part| scope.spawn(move || brandes_part(csr, part)))
+            .map(|part| scope.spawn(move || brandes_part(csr, part, done)))
             .collect();
         handles
             .into_iter()
@@ -138,7 +148,7 @@ pub fn brandes(csr: &Csr, sources: &[u32], threads: usize) -> Vec<f64> {
     total
 }
 
-fn brandes_part(csr: &Csr, sources: &[u32]) -> Vec<f64> {
+fn brandes_part(csr: &Csr, sources: &[u32], done: &AtomicUsize) -> Vec<f64> {
     let n = csr.len();
     let mut bc = vec![0.0f64; n];
     let mut sigma = vec![0.0f64; n];
@@ -182,6 +192,7 @@ fn brandes_part(csr: &Csr, sources: &[u32]) -> Vec<f64> {
                 bc[w] += delta[w];
             }
         }
+        done.fetch_add(1, Ordering::Relaxed);
     }
     bc
 }
@@ -213,10 +224,14 @@ pub struct Centrality {
     pub method: Method,
     pub nodes: usize,
     pub items: Vec<Score>,
-    /// The data version of the snapshot the values were computed on (an exact answer
-    /// may be of an older version than the current one while a newer one is computed).
+    /// The data version of the snapshot the values were computed on. After a write a
+    /// ranking answers at once with the last complete values, of an older version than
+    /// the current one, while the current version's are computed in the background
+    /// (then `newer` is present); ask again for them.
     pub version: i64,
-    /// The job computing the exact values of a newer version, if one is under way.
+    /// The computation of the current version's values while it is queued or running
+    /// (for `exact=true` the exact job; otherwise the estimate or degree ranking).
+    /// Absent when the values are of the current version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub newer: Option<job::JobProgress>,
 }
@@ -246,13 +261,25 @@ pub fn betweenness_scores(
     samples: usize,
     seed: u64,
 ) -> (Method, Vec<f64>) {
+    betweenness_counted(csr, exact_limit, samples, seed, &exact::Progress::default())
+}
+
+/// `betweenness_scores`, with the sources to walk and those walked in `progress`.
+fn betweenness_counted(
+    csr: &Csr,
+    exact_limit: usize,
+    samples: usize,
+    seed: u64,
+    progress: &exact::Progress,
+) -> (Method, Vec<f64>) {
     let n = csr.len();
     let threads = std::thread::available_parallelism()
         .map(|p| p.get())
         .unwrap_or(1);
     if n <= exact_limit || samples >= n {
         let sources: Vec<u32> = (0..n as u32).collect();
-        let scores = brandes(csr, &sources, threads)
+        progress.total.store(n, Ordering::Relaxed);
+        let scores = brandes_counted(csr, &sources, threads, &progress.done)
             .into_iter()
             .map(|x| x / 2.0)
             .collect();
@@ -264,7 +291,8 @@ pub fn betweenness_scores(
         .map(|i| i as u32)
         .collect();
     let scale = n as f64 / samples as f64;
-    let scores = brandes(csr, &sources, threads)
+    progress.total.store(samples, Ordering::Relaxed);
+    let scores = brandes_counted(csr, &sources, threads, &progress.done)
         .into_iter()
         .map(|x| x * scale / 2.0)
         .collect();
@@ -310,8 +338,19 @@ pub fn betweenness(
     limit: usize,
     viewer: Viewer,
 ) -> Centrality {
+    betweenness_with(view, subset, limit, viewer, &exact::Progress::default())
+}
+
+/// `betweenness`, counting its progress (sources walked of all to walk).
+pub fn betweenness_with(
+    view: &View,
+    subset: Option<&[NodeIndex]>,
+    limit: usize,
+    viewer: Viewer,
+    progress: &exact::Progress,
+) -> Centrality {
     let csr = Csr::build(view, subset);
-    let (method, scores) = betweenness_scores(&csr, EXACT_LIMIT, SAMPLES, 7);
+    let (method, scores) = betweenness_counted(&csr, EXACT_LIMIT, SAMPLES, 7, progress);
     let n = csr.len() as f64;
     let pairs = (n - 1.0) * (n - 2.0) / 2.0;
     Centrality {

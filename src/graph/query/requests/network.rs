@@ -1,6 +1,10 @@
 //! Requests about the network's shape: ego networks, paths, components, centrality.
+use std::sync::Arc;
+
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
+use crate::graph::centrality::carry::{RankKey, Ranked, Rankings, Served};
+use crate::graph::centrality::exact::Progress;
 use crate::graph::centrality::{self, Centrality};
 use crate::graph::network::{self, Component, GraphJson, Keys, KindFilter, View};
 use crate::graph::paths::{Admit, PathIndex};
@@ -152,6 +156,48 @@ pub struct CentralityRanking {
 }
 
 impl CentralityRanking {
+    /// What the ranking is computed from, but the focus.
+    pub fn key(&self, viewer: Viewer) -> RankKey {
+        RankKey {
+            betweenness: self.betweenness,
+            time: self.time,
+            kinds: self.kinds.clone(),
+            city: self.city.clone(),
+            viewer,
+        }
+    }
+
+    /// The whole ranking on `s`, kept in its memo.
+    fn whole(&self, s: &Snapshot, viewer: Viewer, progress: &Progress) -> Arc<Ranked> {
+        let focus = self.focus.map(|f| (f, self.depth));
+        self.key(viewer).ranked_on(s, focus, progress)
+    }
+
+    /// The answer served at once, without computing: on `s`'s memo around a focus (node
+    /// indices belong to their snapshot), otherwise from `kept` — of `s`'s version or,
+    /// marked, of an older one while `s`'s is computed in the background. `None` when
+    /// nothing is kept for this request yet.
+    pub fn kept(&self, s: &Arc<Snapshot>, kept: &Arc<Rankings>, viewer: Viewer) -> Option<Served> {
+        if let Some(f) = self.focus {
+            let key = MemoKey::Centrality {
+                ranking: self.key(viewer),
+                focus: Some((f, self.depth)),
+            };
+            return s.memo.get::<Ranked>(&key).map(|r| r.served(self.limit));
+        }
+        kept.serve(&self.key(viewer), s, self.limit)
+    }
+
+    /// Computes the ranking on `s` (or waits for a request computing it already),
+    /// keeps it for later versions unless it has a focus, and serves it.
+    pub fn computed(&self, s: &Snapshot, kept: &Rankings, viewer: Viewer) -> Served {
+        let whole = self.whole(s, viewer, &Progress::default());
+        if self.focus.is_none() {
+            kept.keep(self.key(viewer), whole.clone());
+        }
+        whole.served(self.limit)
+    }
+
     /// What the exact job computes for this request, if it asks for exact values.
     pub fn exact_job(&self) -> Option<centrality::job::JobKey> {
         self.exact.then(|| centrality::job::JobKey {
@@ -211,38 +257,6 @@ impl GraphQuery for CentralityRanking {
     /// The whole ranking is kept with the snapshot (the same for every limit) and cut
     /// per request.
     fn run(&self, s: &Snapshot, viewer: Viewer) -> Centrality {
-        let key = MemoKey::Centrality {
-            betweenness: self.betweenness,
-            time: self.time,
-            kinds: self.kinds.clone(),
-            focus: self.focus,
-            depth: self.depth,
-            city: self.city.clone(),
-            viewer,
-        };
-        let ranking = s.memo.get_or(key, || {
-            let view = View {
-                s,
-                time: self.time,
-                kinds: self.kinds.clone(),
-            };
-            let subset = match (&self.city, self.focus) {
-                (Some(city), _) => Some(centrality::city_subset(&view, city)),
-                (None, Some(f)) => Some(view.ego(f, self.depth)),
-                (None, None) => None,
-            };
-            if self.betweenness {
-                centrality::betweenness(&view, subset.as_deref(), MAX_RANKED, viewer)
-            } else {
-                centrality::degree(&view, subset.as_deref(), MAX_RANKED, viewer)
-            }
-        });
-        Centrality {
-            method: ranking.method.clone(),
-            nodes: ranking.nodes,
-            items: ranking.items.iter().take(self.limit).cloned().collect(),
-            version: ranking.version,
-            newer: None,
-        }
+        self.whole(s, viewer, &Progress::default()).cut(self.limit)
     }
 }
