@@ -238,7 +238,16 @@ fn benches(c: &mut Criterion) {
     pair(c, "staff_overlaps", false, staff, by_sql);
 
     let q = tandem_sql();
-    let tandem = || overlaps::tandem(&s, &ALL, Some(CITY), None, Viewer::SignedIn);
+    let tandem = || {
+        overlaps::tandem(
+            &s,
+            &ALL,
+            Some(CITY),
+            None,
+            Viewer::SignedIn,
+            overlaps::Paging::ALL,
+        )
+    };
     let mut by_sql = || rows::<Tandem>(sql, &q, CITY);
     let roles = || tandem().roles.map_or(0, |r| r.len());
     eprintln!("tandem in {CITY}: {} roles", roles());

@@ -93,10 +93,18 @@ fn tandem(app: &TestApp) {
     // The anonymous answer has the counts only; a viewer's adds the rows.
     let check = |query: &str, pairs: &[&Value], cities: &[&Value], roles: &[&Value]| {
         let path = format!("/api/v1/tandem{query}");
-        let counts = json!({"pairs": pairs, "cities": cities});
+        // One page (the first, of the default size) with the length of each list.
+        let counts = json!({
+            "pairs": pairs,
+            "pairs_total": pairs.len(),
+            "cities": cities,
+            "offset": 0,
+            "limit": 50,
+        });
         assert_eq!(app.ok(&path, None), counts, "{path} anonymously");
         let mut named = counts;
         named["roles"] = json!(roles);
+        named["roles_total"] = json!(roles.len());
         assert_eq!(app.ok(&path, Some(&viewer)), named, "{path} for a viewer");
     };
 

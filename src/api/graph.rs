@@ -13,21 +13,22 @@ use crate::graph::centrality::carry::{Rankings, Served};
 use crate::graph::centrality::job::{Exact, ExactJobs, JobProgress};
 use crate::graph::query::{self, GraphQuery, Params};
 use crate::graph::{GraphState, Snapshot, Viewer};
-use crate::http::graph::{answer, NetworkAnswer};
+use crate::http::graph::{answer_json, JsonText, NetworkAnswer};
 use crate::http::Shown;
 use crate::picture::Limits;
 use crate::service::Caller;
 
 type Graph = State<Arc<GraphState>>;
-type Reply<T> = Result<Shown<Json<T>>>;
+/// An answer written as JSON on the heavy pool, with the persons it shows.
+type Reply<T> = Result<Shown<JsonText<T>>>;
 
 /// Parse → run → respond, with the persons the answer shows.
 async fn respond<Q: GraphQuery>(g: &Graph, caller: &Caller, p: Params) -> Reply<Q::Answer>
 where
     Q::Answer: serde::Serialize,
 {
-    let a = answer::<Q>(g, p, Viewer::of(caller)).await?;
-    Ok(Shown::new(Json(a.body), a.persons))
+    let a = answer_json::<Q, Q::Answer>(g, p, Viewer::of(caller), Ok).await?;
+    Ok(Shown::new(a.body, a.persons))
 }
 
 #[get("/overlaps/staff")]
@@ -59,11 +60,11 @@ async fn funding_overlap(
     caller: Caller,
     p: Params,
 ) -> Reply<crate::graph::funding::FundingOverlap> {
-    let a = answer::<query::FundingOverlaps>(g, p, Viewer::of(&caller)).await?;
-    let body = a
-        .body
-        .ok_or_else(|| Error::invalid("organisation", "is not an organisation"))?;
-    Ok(Shown::new(Json(body), a.persons))
+    let a = answer_json::<query::FundingOverlaps, _>(g, p, Viewer::of(&caller), |body| {
+        body.ok_or_else(|| Error::invalid("organisation", "is not an organisation"))
+    })
+    .await?;
+    Ok(Shown::new(a.body, a.persons))
 }
 
 #[get("/funding/ending")]
@@ -110,12 +111,14 @@ async fn graph(g: &Graph, caller: Caller, p: Params) -> Reply<crate::graph::netw
 
 #[get("/graph/path")]
 async fn path(g: &Graph, caller: Caller, p: Params) -> Reply<crate::graph::network::GraphJson> {
-    let a = answer::<query::Path>(g, p, Viewer::of(&caller)).await?;
-    let body = a.body.ok_or_else(|| Error::NotFound {
-        kind: "path",
-        id: String::new(),
-    })?;
-    Ok(Shown::new(Json(body), a.persons))
+    let a = answer_json::<query::Path, _>(g, p, Viewer::of(&caller), |body| {
+        body.ok_or_else(|| Error::NotFound {
+            kind: "path",
+            id: String::new(),
+        })
+    })
+    .await?;
+    Ok(Shown::new(a.body, a.persons))
 }
 
 #[get("/graph/components")]
@@ -207,7 +210,7 @@ async fn network(
     p: Params,
 ) -> Reply<NetworkAnswer> {
     let a = crate::http::graph::network(g, p, Viewer::of(&caller), **limits).await??;
-    Ok(Shown::new(Json(a.body), a.persons))
+    Ok(Shown::new(a.body, a.persons))
 }
 
 #[get("/conflicts")]

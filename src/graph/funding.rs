@@ -222,15 +222,29 @@ pub struct EndingFunding {
     pub recipient_share: Share,
 }
 
-/// Project-bound funding whose end falls within `days` after the reference day.
+/// Project-bound funding whose end falls within `days` after the reference day, soonest
+/// first (then by recipient): every row with its share.
 pub fn ending_within(s: &Snapshot, days: i64, time: &TimeFilter) -> Vec<EndingFunding> {
+    ending_first(s, days, time, usize::MAX).1
+}
+
+/// How many grants end within `days`, and the first `shown` of them in the list's order.
+/// A row's share needs the recipient's whole funding on the grant's last day, so it is
+/// computed only for the rows returned (the start page shows 20 of thousands).
+pub fn ending_first(
+    s: &Snapshot,
+    days: i64,
+    time: &TimeFilter,
+    shown: usize,
+) -> (usize, Vec<EndingFunding>) {
     let today = time.reference_day();
     let horizon = today + Duration::days(days);
-    let mut result = Vec::new();
+    let mut ending: Vec<(NaiveDate, &OrgNode, &OrgNode, NodeIndex, &FundingEdge)> = Vec::new();
     for e in s.graph.edge_indices() {
         let Edge::Funding(f) = &s.graph[e] else {
             continue;
         };
+        let f: &FundingEdge = f;
         let Some(end) = f.interval.end else { continue };
         if !f.project_bound || f.status == FundingStatus::Applied || end < today || end > horizon {
             continue;
@@ -238,28 +252,39 @@ pub fn ending_within(s: &Snapshot, days: i64, time: &TimeFilter) -> Vec<EndingFu
         let Some((funder, recipient)) = s.graph.edge_endpoints(e) else {
             continue;
         };
-        // The share is taken on the grant's last day, when it certainly counts itself.
-        let (total, _) = per_funder(s, recipient, &TimeFilter::as_of(end));
-        let (Some(fo), Some(ro)) = (s.org(funder), s.org(recipient)) else {
-            continue;
-        };
-        result.push(EndingFunding {
-            funding_id: f.id.clone(),
-            funder: OrgRef::of(fo),
-            recipient: OrgRef::of(ro),
-            programme: f.programme.clone(),
-            end,
-            days_left: (end - today).num_days(),
-            amount: Amount::of(f),
-            recipient_share: Share::of(Amount::of(f), total),
-        });
+        if let (Some(fo), Some(ro)) = (s.org(funder), s.org(recipient)) {
+            ending.push((end, fo, ro, recipient, f));
+        }
     }
-    result.sort_by(|a, b| {
-        a.end
-            .cmp(&b.end)
-            .then_with(|| a.recipient.name.cmp(&b.recipient.name))
-    });
-    result
+    let total = ending.len();
+    // Soonest first, then by recipient; the grant's id keeps ties in one order.
+    let order = |a: &(NaiveDate, &OrgNode, &OrgNode, NodeIndex, &FundingEdge),
+                 b: &(NaiveDate, &OrgNode, &OrgNode, NodeIndex, &FundingEdge)| {
+        (a.0, &a.2.name, &a.4.id).cmp(&(b.0, &b.2.name, &b.4.id))
+    };
+    if shown < ending.len() && shown > 0 {
+        ending.select_nth_unstable_by(shown - 1, order);
+    }
+    ending.truncate(shown);
+    ending.sort_by(order);
+    let rows = ending
+        .into_iter()
+        .map(|(end, funder, recipient_node, recipient, f)| {
+            // The share is taken on the grant's last day, when it certainly counts itself.
+            let (whole, _) = per_funder(s, recipient, &TimeFilter::as_of(end));
+            EndingFunding {
+                funding_id: f.id.clone(),
+                funder: OrgRef::of(funder),
+                recipient: OrgRef::of(recipient_node),
+                programme: f.programme.clone(),
+                end,
+                days_left: (end - today).num_days(),
+                amount: Amount::of(f),
+                recipient_share: Share::of(Amount::of(f), whole),
+            }
+        })
+        .collect();
+    (total, rows)
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]

@@ -41,6 +41,30 @@ pub struct Found {
     hidden_names: bool,
     /// The persons the tables show.
     persons: Disclosure,
+    /// Links to the pages before and after, for lists shown one page at a time.
+    pager: Option<Pager>,
+}
+
+/// Where the tables are one page of longer lists: `limit` rows after `offset`, with
+/// `more` when a list goes on. The links are made when the page is rendered.
+#[derive(Default)]
+pub struct Pager {
+    offset: usize,
+    limit: usize,
+    more: bool,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+impl Pager {
+    pub fn new(offset: usize, limit: usize, more: bool) -> Pager {
+        Pager {
+            offset,
+            limit,
+            more,
+            ..Pager::default()
+        }
+    }
 }
 
 #[derive(Template)]
@@ -119,8 +143,17 @@ async fn finish(
         .collect();
     let mut persons = Disclosure::none();
     if let Some(found) = &mut found {
+        // A paged list's CSV file is the page shown; the pager steps by its size.
+        let mut paging = String::new();
+        if let Some(pager) = &mut found.pager {
+            let (offset, limit) = (pager.offset, pager.limit);
+            paging = format!("offset={offset}&limit={limit}&");
+            let at = |offset: usize| format!("{action}?{query}offset={offset}&limit={limit}");
+            pager.previous = (offset > 0).then(|| at(offset.saturating_sub(limit)));
+            pager.next = (pager.more && limit > 0).then(|| at(offset + limit));
+        }
         for t in &mut found.tables {
-            t.csv_link = format!("{action}?{query}format=csv&table={}", t.id);
+            t.csv_link = format!("{action}?{query}{paging}format=csv&table={}", t.id);
             persons.extend(t.persons.clone());
         }
         // The tables show every person of the answer: none left out, none added.

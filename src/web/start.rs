@@ -12,7 +12,7 @@ use super::i18n::{Lang, LANG_COOKIE};
 use super::{fail, render, Chrome, Page};
 use crate::db::Db;
 use crate::domain::OrgKind;
-use crate::graph::funding::{ending_within, EndingFunding};
+use crate::graph::funding::{ending_first, EndingFunding};
 use crate::graph::{GraphState, Snapshot, TimeFilter};
 use crate::store::stats;
 
@@ -56,11 +56,9 @@ async fn start(chrome: Chrome, db: &State<Db>, graph: &State<Arc<GraphState>>) -
         .into_iter()
         .map(|(at, action, id, name)| (lang.when(&at), lang.action(&action).to_string(), id, name))
         .collect();
-    let mut ending = ending_within(&snapshot, 180, &TimeFilter::ALL);
     // The soonest ones; the whole list is a page of its own (a national registry has
     // thousands, which made this page 277 kB).
-    let ending_total = ending.len();
-    ending.truncate(ENDING_ROWS);
+    let (ending_total, ending) = ending_first(&snapshot, 180, &TimeFilter::ALL, ENDING_ROWS);
     render(&StartPage {
         chrome,
         counts,

@@ -2,13 +2,15 @@
 //!
 //! Schemas come from the Rust types (`#[derive(utoipa::ToSchema)]` on the domain, graph
 //! and service types the API reads and answers); each route is one `Op` in `routes.rs`,
-//! built from those types. `tests/openapi.rs` compares the document with the routes
+//! built from those types (the graph answers in `graph.rs`, with the query parameters
+//! their requests read). `tests/openapi.rs` compares the document with the routes
 //! Rocket mounts, so a new route without an entry (or an entry without a route) fails.
 //!
 //! To add a route: write the handler, mount it, and add one entry to `routes::all`, e.g.
 //! `Op::post("/api/v1/persons/{id}/erase", "Erase a person for good").tag("persons")
 //! .access(Access::Admin).record_id().ok::<ErasureReport>("What was erased")` with
 //! `ErasureReport` deriving `utoipa::ToSchema`.
+mod graph;
 mod op;
 mod routes;
 mod schemas;

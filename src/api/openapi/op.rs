@@ -128,12 +128,28 @@ impl Op {
     }
 
     /// One query parameter; bad values are 422 with the parameter as the field.
-    pub fn query(mut self, name: &str, schema: impl Into<RefOr<Schema>>, text: &str) -> Op {
+    pub fn query(self, name: &str, schema: impl Into<RefOr<Schema>>, text: &str) -> Op {
+        self.query_param(name, schema, text, false)
+    }
+
+    /// One query parameter, perhaps required (then missing is 422 too).
+    pub fn query_param(
+        mut self,
+        name: &str,
+        schema: impl Into<RefOr<Schema>>,
+        text: &str,
+        required: bool,
+    ) -> Op {
+        let required = if required {
+            Required::True
+        } else {
+            Required::False
+        };
         self.builder = self.builder.parameter(
             ParameterBuilder::new()
                 .name(name)
                 .parameter_in(ParameterIn::Query)
-                .required(Required::False)
+                .required(required)
                 .description(Some(text))
                 .schema(Some(schema)),
         );

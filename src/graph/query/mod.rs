@@ -12,7 +12,7 @@ mod tests;
 
 pub use disclose::Discloses;
 pub use params::{
-    find_organisation, FieldProblem, Params, Parser, Problem, Problems, GRAPH_PARAMS,
+    find_organisation, FieldProblem, Params, Parser, Problem, Problems, GRAPH_PARAMS, MAX_OFFSET,
 };
 pub use requests::*;
 

@@ -26,6 +26,7 @@ pub const GRAPH_PARAMS: &[&str] = &[
     "applicant",
     "concurrent",
     "limit",
+    "offset",
     "within_days",
     "measure",
     "exact",
@@ -37,6 +38,9 @@ pub const GRAPH_PARAMS: &[&str] = &[
     "stops",
     "layout",
 ];
+
+/// The largest `offset` a paged graph answer reads.
+pub const MAX_OFFSET: usize = 1_000_000_000;
 
 /// The raw parameters of one request (from a query string or a page's form), by name.
 #[derive(Debug, Clone, Default, PartialEq)]

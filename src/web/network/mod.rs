@@ -8,7 +8,6 @@ use std::sync::Arc;
 use askama::Template;
 use rocket::http::Header;
 use rocket::response::content::RawHtml;
-use rocket::serde::json::Json;
 use rocket::{get, routes, Responder, Route, State};
 
 use super::forms::query_problem;
@@ -21,7 +20,7 @@ use crate::export::GraphFormat;
 use crate::graph::query::{Answer, Params, Problems, ViewRequest};
 use crate::graph::{GraphState, Viewer};
 use crate::http::export::{graph_download, graph_export, Download};
-use crate::http::graph::NetworkAnswer;
+use crate::http::graph::{JsonText, NetworkAnswer};
 use crate::http::Shown;
 use crate::picture::{style, svg, DrawnAs, Limits, Picture, LAYOUT_MAX_NODES};
 
@@ -410,11 +409,11 @@ async fn png_file(
     p: Params,
 ) -> Result<Shown<PngFile>, HtmlError> {
     let (drawn, persons) = drawn(g, &chrome, &p, **limits).await?;
-    let body =
-        rocket::tokio::task::spawn_blocking(move || crate::picture::png::render(&drawn, 2.0))
-            .await
-            .map_err(|e| fail(&chrome, crate::error::Error::Internal(e.to_string())))?
-            .map_err(|e| fail(&chrome, e))?;
+    // Rasterising is CPU work like laying out: on the bounded pool (a full queue is 503).
+    let body = crate::http::pool::heavy(move || crate::picture::png::render(&drawn, 2.0))
+        .await
+        .and_then(|png| png)
+        .map_err(|e| fail(&chrome, e))?;
     let file = PngFile {
         body,
         disposition: Header::new(
@@ -467,9 +466,9 @@ async fn json_file(
     g: &State<Arc<GraphState>>,
     limits: &State<Limits>,
     p: Params,
-) -> crate::error::Result<Shown<Json<NetworkAnswer>>> {
+) -> crate::error::Result<Shown<JsonText<NetworkAnswer>>> {
     let a = crate::http::graph::network(g, p, Viewer::of(&chrome.caller), **limits).await??;
-    Ok(Shown::new(Json(a.body), a.persons))
+    Ok(Shown::new(a.body, a.persons))
 }
 
 pub fn routes() -> Vec<Route> {

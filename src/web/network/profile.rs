@@ -26,7 +26,9 @@ pub async fn profile_pictures(
 ) -> ProfilePictures {
     let s = g.current();
     let id = id.to_string();
-    let drawn = rocket::tokio::task::spawn_blocking(move || {
+    // Laying out and drawing are CPU work: on the bounded pool, not tokio's blocking one.
+    // When the pool is busy the page comes without its pictures rather than waiting.
+    let drawn = crate::http::pool::heavy(move || {
         let params = Params::new([("focus", id.as_str()), ("depth", "1")]);
         let viewer = Viewer::Anonymous;
         let network = query::parse::<ViewRequest>(&s, &params, viewer)

@@ -11,6 +11,7 @@ pub const LABELS: Labels = &[
     ("ov.show", "Anzeigen", "Show"),
     ("ov.csv", "Als CSV herunterladen", "Download as CSV"),
     ("ov.none", "Keine Einträge.", "No entries."),
+    ("ov.of", "von", "of"),
     (
         "ov.choose",
         "Bitte oben auswählen und „Anzeigen“ drücken.",

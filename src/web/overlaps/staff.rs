@@ -7,7 +7,7 @@ use rocket::{get, State};
 use super::dates::Dates;
 use super::inputs::{Asked, Inputs, Kind, AS_OF, CONCURRENT, FROM, ORGANISATION, TO};
 use super::table::{self, Cell, Table};
-use super::{finish, Answer, Found};
+use super::{finish, Answer, Found, Pager};
 use crate::db::Db;
 use crate::graph::query::{self, Params};
 use crate::graph::GraphState;
@@ -177,6 +177,7 @@ pub async fn tandem(
                         Cell::text(table::fields(lang, &r.shared_fields)),
                     ]);
                 }
+                t.paged = a.body.roles_total.map(|total| (a.body.offset, total));
                 tables.push(t);
             }
             let mut pairs = Table::new(
@@ -204,11 +205,16 @@ pub async fn tandem(
                     Cell::text(c.persons.to_string()),
                 ]);
             }
+            let (offset, limit) = (a.body.offset, a.body.limit);
+            pairs.paged = Some((offset, a.body.pairs_total));
             tables.extend([pairs, cities]);
+            // Pairs and roles come one page at a time; the cities whole.
+            let longest = a.body.pairs_total.max(a.body.roles_total.unwrap_or(0));
             Some(Found {
                 tables,
                 hidden_names: a.body.roles.is_none(),
                 persons: a.persons,
+                pager: Some(Pager::new(offset, limit, offset + limit < longest)),
                 ..Found::default()
             })
         }

@@ -82,6 +82,8 @@ pub struct Table {
     pub csv_link: String,
     /// The persons its cells name (a CSV download of this table shows these).
     pub persons: Disclosure,
+    /// For one page of a longer list: the rows before this page and the list's length.
+    pub paged: Option<(usize, usize)>,
 }
 
 impl Table {
@@ -94,6 +96,24 @@ impl Table {
             rows: Vec::new(),
             csv_link: String::new(),
             persons: Disclosure::none(),
+            paged: None,
+        }
+    }
+
+    /// How many rows it shows: "12 Zeilen", or for one page "Zeilen 51–100 von 7.176".
+    pub fn rows_text(&self, lang: &Lang) -> String {
+        let shown = self.rows.len();
+        match self.paged {
+            Some((before, total)) if shown > 0 => format!(
+                "{} {}–{} {} {}",
+                lang.noun(2i64, "n.rows"),
+                lang.number(before as i64 + 1),
+                lang.number((before + shown) as i64),
+                lang.t("ov.of"),
+                lang.number(total as i64),
+            ),
+            Some((_, total)) => lang.count(total, "n.rows"),
+            None => lang.count(shown, "n.rows"),
         }
     }
 

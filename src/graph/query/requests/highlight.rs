@@ -79,7 +79,9 @@ impl Highlight {
             marks.edges.extend(edges_between(&view.edges, i, j));
         };
         if self.tandem {
-            let answer = overlaps::tandem(s, time, None, None, Viewer::Anonymous);
+            // Every pair is marked: the whole list, not one page of it.
+            let all = overlaps::Paging::ALL;
+            let answer = overlaps::tandem(s, time, None, None, Viewer::Anonymous, all);
             for p in answer.pairs {
                 if let (Some(a), Some(b)) =
                     (s.node(&p.self_organisation.id), s.node(&p.employer.id))

@@ -6,7 +6,10 @@ use serde::Serialize;
 use super::subject;
 use crate::domain::Disclosure;
 use crate::graph::funding::{self, Conflicts};
-use crate::graph::overlaps::{self, StaffOverlap, StaffPair, TandemAnswer};
+use crate::graph::overlaps::{
+    self, Paging, StaffOverlap, StaffPair, TandemAnswer, TANDEM_MAX_PAGE, TANDEM_PAGE,
+};
+use crate::graph::query::MAX_OFFSET;
 use crate::graph::query::{Discloses, GraphQuery, Parser, Problem};
 use crate::graph::{OrgRef, Snapshot, TimeFilter, Viewer};
 
@@ -84,17 +87,25 @@ impl GraphQuery for StaffPairs {
     }
 }
 
-/// Tandem roles, in a city or around one organisation.
+/// Tandem roles, in a city or around one organisation, one page at a time.
 pub struct Tandem {
     pub time: TimeFilter,
     pub city: Option<String>,
     pub organisation: Option<NodeIndex>,
+    pub page: Paging,
 }
 
 impl GraphQuery for Tandem {
     type Answer = TandemAnswer;
-    const READS: Option<&'static [&'static str]> =
-        Some(&["as_of", "from", "to", "city", "organisation"]);
+    const READS: Option<&'static [&'static str]> = Some(&[
+        "as_of",
+        "from",
+        "to",
+        "city",
+        "organisation",
+        "offset",
+        "limit",
+    ]);
 
     fn parse(p: &mut Parser) -> Option<Self> {
         let organisation = p.optional_organisation("organisation");
@@ -103,6 +114,10 @@ impl GraphQuery for Tandem {
             time: p.time(),
             city: p.text("city"),
             organisation,
+            page: Paging {
+                offset: p.number("offset", 0, MAX_OFFSET),
+                limit: p.number("limit", TANDEM_PAGE, TANDEM_MAX_PAGE),
+            },
         };
         (!unknown).then_some(tandem)
     }
@@ -114,6 +129,7 @@ impl GraphQuery for Tandem {
             self.city.as_deref(),
             self.organisation,
             viewer,
+            self.page,
         )
     }
 }
