@@ -11,10 +11,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::db::DbConn;
+use crate::db::{self, DbConn};
 use crate::domain::*;
 use crate::error::Result;
+use crate::service::audit::{self, Change};
 use crate::service::{crud, Caller, Resource};
+use crate::store::search;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Counts {
@@ -45,13 +47,23 @@ impl Counts {
 }
 
 const UNITS: [&str; 3] = ["Jugendamt", "Kommunales Integrationszentrum", "Sozialamt"];
-const COMMIT_EVERY: usize = 2_000;
+/// Records per transaction. Each batch is one write: one data version, its change-log
+/// entries written together, the name search indexed once (see `Batch`).
+const COMMIT_EVERY: usize = 5_000;
 
 struct Generator<'a> {
     conn: &'a mut DbConn,
     rng: StdRng,
     bar: ProgressBar,
-    pending: usize,
+    batch: Option<Batch>,
+}
+
+/// The open transaction's writes: their change-log entries, not yet written, and the
+/// paused name-search triggers (SQLite).
+struct Batch {
+    log: Vec<Change>,
+    first_id: Option<String>,
+    search: Option<search::Paused>,
 }
 
 /// Writes the data set and returns the counts written.
@@ -78,47 +90,83 @@ pub fn generate(conn: &mut DbConn, scale: f64, show_progress: bool) -> Result<Co
         conn,
         rng: StdRng::seed_from_u64((scale * 1e6) as u64),
         bar,
-        pending: 0,
+        batch: None,
     };
-    g.conn.batch_execute_begin()?;
-    let result = g.run(&counts);
-    g.conn.batch_execute_end(result.is_ok())?;
+    let result = g
+        .begin()
+        .and_then(|_| g.run(&counts))
+        .and_then(|_| g.commit());
+    if result.is_err() {
+        // Rolls back the open batch, paused triggers included; earlier batches stay.
+        let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(g.conn);
+    }
     g.bar.finish();
     result.map(|_| counts)
 }
 
-/// Batches of creates share one outer transaction: much faster, still all-or-nothing per batch.
-trait Batch {
-    fn batch_execute_begin(&mut self) -> Result<()>;
-    fn batch_execute_end(&mut self, commit: bool) -> Result<()>;
-}
-
-impl Batch for DbConn {
-    fn batch_execute_begin(&mut self) -> Result<()> {
-        Ok(<DbConn as Connection>::TransactionManager::begin_transaction(self)?)
-    }
-    fn batch_execute_end(&mut self, commit: bool) -> Result<()> {
-        type Tm = <DbConn as Connection>::TransactionManager;
-        if commit {
-            Tm::commit_transaction(self)?;
-        } else {
-            Tm::rollback_transaction(self)?;
-        }
+impl Generator<'_> {
+    fn begin(&mut self) -> Result<()> {
+        <DbConn as Connection>::TransactionManager::begin_transaction(self.conn)?;
+        // First, as every write does: takes SQLite's write lock before anything is read.
+        db::bump_data_version(self.conn)?;
+        let search = search::pause_for_bulk_insert(self.conn)?;
+        self.batch = Some(Batch {
+            log: Vec::with_capacity(COMMIT_EVERY),
+            first_id: None,
+            search,
+        });
         Ok(())
     }
-}
 
-impl Generator<'_> {
-    fn add<R: Resource>(&mut self, record: R) -> Result<String> {
-        let id = crud::create(self.conn, &Caller::System, record)?.id;
-        self.bar.inc(1);
-        self.pending += 1;
-        if self.pending >= COMMIT_EVERY {
-            self.conn.batch_execute_end(true)?;
-            self.conn.batch_execute_begin()?;
-            self.pending = 0;
+    /// Ends the batch as one write: every record's create entry is written with the
+    /// batch's data version, the new names are indexed, and the transaction commits.
+    fn commit(&mut self) -> Result<()> {
+        let Some(mut batch) = self.batch.take() else {
+            return Ok(());
+        };
+        audit::record_all(self.conn, &mut batch.log)?;
+        if let Some(paused) = batch.search {
+            paused.resume(self.conn, batch.first_id.as_deref())?;
         }
-        Ok(id)
+        <DbConn as Connection>::TransactionManager::commit_transaction(self.conn)?;
+        Ok(())
+    }
+
+    fn add<R: Resource>(&mut self, record: R) -> Result<String> {
+        // Validated and checked against the store like any create; its change-log entry
+        // is made here and written with the batch's (`commit`), instead of one data
+        // version and one log insert per record. `Logged::RolledBackPreview` is the
+        // create without its own log entry and version.
+        let record = crud::create_with_id(
+            self.conn,
+            &Caller::System,
+            db::new_id(),
+            record,
+            crud::Logged::RolledBackPreview,
+        )?;
+        let entry = audit::entry(
+            &Caller::System,
+            R::KIND,
+            &record.id,
+            "create",
+            None,
+            Some(&record),
+        )?;
+        let batch = self.batch.as_mut().expect("an open batch");
+        if batch
+            .first_id
+            .as_ref()
+            .is_none_or(|first| &record.id < first)
+        {
+            batch.first_id = Some(record.id.clone());
+        }
+        batch.log.push(entry);
+        self.bar.inc(1);
+        if batch.log.len() >= COMMIT_EVERY {
+            self.commit()?;
+            self.begin()?;
+        }
+        Ok(record.id)
     }
 
     fn year(&mut self, from: i32, to: i32) -> PartialDate {
