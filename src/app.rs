@@ -135,10 +135,11 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>> {
         .attach(crate::http::SecurityHeaders)
         .attach(AdHoc::on_response("graph refresh", |req, _res| {
             Box::pin(async move {
-                // A write may have changed the data version: let the refresher look now.
+                // A write is in the graph before it is answered (read-your-writes): the
+                // snapshot takes the changes since its version, a few milliseconds.
                 if req.method() != Method::Get {
-                    if let Some(g) = req.rocket().state::<Arc<GraphState>>() {
-                        g.nudge();
+                    if let Some(g) = req.rocket().state::<Arc<GraphState>>().cloned() {
+                        let _ = rocket::tokio::task::spawn_blocking(move || g.catch_up()).await;
                     }
                 }
             })

@@ -139,7 +139,7 @@ fn check_complete(s: &Snapshot, funder: &str) -> Seen {
             Node::Person(p) => &p.id,
         };
         assert_eq!(
-            s.by_id.get(id),
+            s.by_id.get(id.as_str()),
             Some(&n),
             "by_id maps {id} back to its node"
         );

@@ -1,6 +1,7 @@
 //! The in-memory network: an immutable petgraph snapshot of all live organisations,
 //! persons and their dated links, rebuilt when the data version changes.
 mod build;
+mod delta;
 pub mod centrality;
 pub mod dependencies;
 pub mod funding;
@@ -13,15 +14,17 @@ pub mod state;
 pub mod time;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::domain::{FieldOfWork, FundingStatus, Interval, OrgKind, RelationKind, Role};
 
 pub use build::build_snapshot;
 pub use memo::{Memo, MemoKey};
-pub use state::{GraphState, Prepare};
+pub use state::{GraphState, Prepare, Rebuild};
 pub use time::TimeFilter;
 
 #[derive(Debug, Clone)]
@@ -44,10 +47,12 @@ pub struct PersonNode {
     pub restricted: bool,
 }
 
+/// A node's data is shared between snapshots (`Arc`): a write copies the graph's index
+/// arrays for the next snapshot, not every name and id in it.
 #[derive(Debug, Clone)]
 pub enum Node {
-    Organisation(OrgNode),
-    Person(PersonNode),
+    Organisation(Arc<OrgNode>),
+    Person(Arc<PersonNode>),
 }
 
 #[derive(Debug, Clone)]
@@ -81,12 +86,13 @@ pub struct RelationEdge {
     pub approx_size: Option<i32>,
 }
 
-/// Edges point person → organisation, funder → recipient, source → target.
+/// Edges point person → organisation, funder → recipient, source → target. Their data
+/// is shared between snapshots, as nodes' is.
 #[derive(Debug, Clone)]
 pub enum Edge {
-    Affiliation(AffiliationEdge),
-    Funding(FundingEdge),
-    Relation(RelationEdge),
+    Affiliation(Arc<AffiliationEdge>),
+    Funding(Arc<FundingEdge>),
+    Relation(Arc<RelationEdge>),
 }
 
 impl Edge {
@@ -122,7 +128,10 @@ pub struct Snapshot {
     pub graph: DiGraph<Node, Edge>,
     /// Node by record id, with a fast hash: looked up for every row of an export and
     /// every step of a query (ids are UUIDs the registry checked, not attacker-shaped).
-    pub by_id: rustc_hash::FxHashMap<String, NodeIndex>,
+    /// Shared keys, so that the copy a write makes does not copy every id.
+    pub by_id: FxHashMap<Arc<str>, NodeIndex>,
+    /// Edge by record id (affiliations, fundings, relations), for applying changes.
+    pub edge_by_id: FxHashMap<Arc<str>, EdgeIndex>,
     /// Organisations by lower-case city name.
     pub by_city: HashMap<String, Vec<NodeIndex>>,
     /// Expensive answers computed on this snapshot; they go with it.
@@ -143,14 +152,14 @@ impl Snapshot {
 
     pub fn org(&self, n: NodeIndex) -> Option<&OrgNode> {
         match &self.graph[n] {
-            Node::Organisation(o) => Some(o),
+            Node::Organisation(o) => Some(o.as_ref()),
             Node::Person(_) => None,
         }
     }
 
     pub fn person(&self, n: NodeIndex) -> Option<&PersonNode> {
         match &self.graph[n] {
-            Node::Person(p) => Some(p),
+            Node::Person(p) => Some(p.as_ref()),
             Node::Organisation(_) => None,
         }
     }
@@ -164,7 +173,7 @@ impl Snapshot {
         self.graph
             .edges_directed(org, petgraph::Direction::Incoming)
             .filter_map(|e| match e.weight() {
-                Edge::Affiliation(a) => Some((e.id(), e.source(), a)),
+                Edge::Affiliation(a) => Some((e.id(), e.source(), a.as_ref())),
                 _ => None,
             })
     }
@@ -178,7 +187,7 @@ impl Snapshot {
         self.graph
             .edges_directed(person, petgraph::Direction::Outgoing)
             .filter_map(|e| match e.weight() {
-                Edge::Affiliation(a) => Some((e.id(), e.target(), a)),
+                Edge::Affiliation(a) => Some((e.id(), e.target(), a.as_ref())),
                 _ => None,
             })
     }
@@ -189,7 +198,7 @@ impl Snapshot {
         self.graph
             .edges_directed(org, petgraph::Direction::Incoming)
             .filter_map(|e| match e.weight() {
-                Edge::Funding(f) => Some((e.source(), f)),
+                Edge::Funding(f) => Some((e.source(), f.as_ref())),
                 _ => None,
             })
     }
@@ -203,7 +212,7 @@ impl Snapshot {
         self.graph
             .edges_directed(funder, petgraph::Direction::Outgoing)
             .filter_map(|e| match e.weight() {
-                Edge::Funding(f) => Some((e.target(), f)),
+                Edge::Funding(f) => Some((e.target(), f.as_ref())),
                 _ => None,
             })
     }

@@ -1,18 +1,34 @@
-//! The current snapshot behind an `Arc`, swapped after a rebuild. A background thread
-//! compares the database's data version with the snapshot's and rebuilds off the request
-//! path; readers always hold a complete snapshot. A second thread computes ahead, on
+//! The current snapshot behind an `Arc`, swapped for a newer one after writes. The newer
+//! one is the current one with the changes since its version applied (`delta`), read
+//! from the change log; a full rebuild only at start and when a batch of changes is too
+//! large or the log cannot tell what changed. The instance that writes applies its write
+//! before it answers (read-your-writes); a background thread polls the data version for
+//! other instances' writes. Readers always hold a complete snapshot. A second thread computes ahead, on
 //! each new snapshot, what requests are likely to ask of it (`Prepare`).
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Condvar, Mutex, RwLock, Weak};
 use std::time::{Duration, Instant};
 
 use super::{build_snapshot, MemoKey, Snapshot};
-use crate::db::{self, Pool};
+use crate::db::Pool;
 use crate::error::Result;
-use crate::store::snapshot;
+use crate::store::snapshot::{self, Since};
 
 /// How often the data version is polled when no local write has signalled a change.
 const POLL: Duration = Duration::from_millis(200);
+
+/// Records one batch of changes may touch before a full rebuild is the cheaper way (an
+/// import of thousands of rows).
+const MAX_DELTA: usize = 2_000;
+
+/// Whether a refresh may rebuild the whole snapshot itself, or leaves that to the
+/// background thread (a request should not wait a second or more for it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rebuild {
+    Here,
+    InBackground,
+}
 
 /// Work done ahead on a new snapshot, given the memo keys the previous snapshots were
 /// asked for (most recent first). It fills the snapshot's memo; requests asking for the
@@ -28,6 +44,10 @@ pub struct GraphState {
     wake: Arc<(Mutex<bool>, Condvar)>,
     /// To the preparing thread, if any.
     prepare: Mutex<Option<Sender<Fresh>>>,
+    /// Held while a newer snapshot is made: one at a time, each from the latest.
+    making: Mutex<()>,
+    /// Snapshots built from all rows so far (the first one included).
+    full_builds: AtomicU64,
 }
 
 impl GraphState {
@@ -64,6 +84,8 @@ impl GraphState {
             pool,
             wake: Arc::new((Mutex::new(false), Condvar::new())),
             prepare: Mutex::new(sender),
+            making: Mutex::new(()),
+            full_builds: AtomicU64::new(1),
         });
         let weak = Arc::downgrade(&state);
         let wake = state.wake.clone();
@@ -74,6 +96,17 @@ impl GraphState {
     fn load(pool: &Pool) -> Result<Snapshot> {
         let mut conn = pool.get()?;
         build_snapshot(snapshot::load_all(&mut conn)?)
+    }
+
+    fn rebuild(&self, conn: &mut crate::db::DbConn) -> Result<Snapshot> {
+        self.full_builds.fetch_add(1, Ordering::Relaxed);
+        build_snapshot(snapshot::load_all(conn)?)
+    }
+
+    /// How many snapshots were built from all rows rather than from the changes since
+    /// the previous one (for tests and the benchmark).
+    pub fn full_builds(&self) -> u64 {
+        self.full_builds.load(Ordering::Relaxed)
     }
 
     pub fn current(&self) -> Arc<Snapshot> {
@@ -92,14 +125,57 @@ impl GraphState {
         }
     }
 
-    /// Rebuilds if the data version moved; returns whether it did.
+    /// Brings the snapshot up to the data version if it moved; returns whether it did.
     pub fn refresh(&self) -> Result<bool> {
-        let mut conn = self.pool.get()?;
-        let version = db::data_version(&mut conn)?;
-        if version == self.current().version {
-            return Ok(false);
+        self.refresh_with(Rebuild::Here)
+    }
+
+    /// Applies this instance's own write before the write is answered. Errors are the
+    /// background thread's to retry: the write itself has been stored.
+    pub fn catch_up(&self) {
+        if let Err(e) = self.refresh_with(Rebuild::InBackground) {
+            eprintln!("applying a write to the graph failed, left to the refresher: {e}");
+            self.nudge();
         }
-        let fresh = Arc::new(build_snapshot(snapshot::load_all(&mut conn)?)?);
+    }
+
+    pub fn refresh_with(&self, rebuild: Rebuild) -> Result<bool> {
+        let _one_at_a_time = match self.making.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let current = self.current();
+        let mut conn = self.pool.get()?;
+        let since = snapshot::changes_since(&mut conn, current.version, MAX_DELTA, &|id| {
+            current.node(id).is_some()
+        })?;
+        let fresh = match since {
+            Since::Unchanged => return Ok(false),
+            Since::Delta {
+                touched,
+                rows,
+                children,
+            } => {
+                let mut next = current.copy_for_changes();
+                match next.apply(&touched, &rows, &children) {
+                    Ok(()) => next,
+                    // A row the snapshot cannot take: the full build reports it as well.
+                    Err(_) => self.rebuild(&mut conn)?,
+                }
+            }
+            Since::Rebuild if rebuild == Rebuild::InBackground => {
+                self.nudge();
+                return Ok(false);
+            }
+            Since::Rebuild => self.rebuild(&mut conn)?,
+        };
+        drop(current);
+        self.install(Arc::new(fresh));
+        Ok(true)
+    }
+
+    /// Makes `fresh` the current snapshot and hands it to the preparing thread.
+    fn install(&self, fresh: Arc<Snapshot>) {
         let replaced = match self.current.write() {
             Ok(mut guard) => std::mem::replace(&mut *guard, fresh.clone()),
             Err(poisoned) => std::mem::replace(&mut *poisoned.into_inner(), fresh.clone()),
@@ -107,7 +183,6 @@ impl GraphState {
         if let Ok(Some(sender)) = self.prepare.lock().as_deref() {
             let _ = sender.send((fresh, replaced.memo.keys()));
         }
-        Ok(true)
     }
 
     /// Waits until the snapshot has at least `version` (for read-your-writes callers).
