@@ -86,7 +86,11 @@ fn canon(s: &Snapshot) -> Canon {
             format!("{} -> {}: {data}", id(e.source()), id(e.target())),
         );
     }
-    assert_eq!(s.edge_by_id.len(), edges.len(), "edge_by_id holds no stale ids");
+    assert_eq!(
+        s.edge_by_id.len(),
+        edges.len(),
+        "edge_by_id holds no stale ids"
+    );
     let mut cities = BTreeMap::new();
     for (city, list) in &s.by_city {
         assert!(!list.is_empty(), "no empty city list for {city}");
@@ -175,7 +179,8 @@ fn a_write_is_in_the_graph_when_it_is_answered(app: &TestApp) {
                 &editor,
                 json!({"source_id": id, "target_id": before, "kind": "cooperates_with"}),
             );
-            let (status, path) = app.get(&format!("/api/v1/graph/path?from={id}&to={before}"), None);
+            let (status, path) =
+                app.get(&format!("/api/v1/graph/path?from={id}&to={before}"), None);
             assert_eq!(status, Status::Ok, "try {i}: {path}");
             assert_eq!(path["edges"][0]["id"], rel.as_str());
         }
@@ -190,7 +195,11 @@ fn a_write_is_in_the_graph_when_it_is_answered(app: &TestApp) {
         &format!("/api/v1/graph?focus={}", previous.expect("one")),
         None,
     );
-    assert_eq!(status, Status::NotFound, "a deleted organisation is gone at once");
+    assert_eq!(
+        status,
+        Status::NotFound,
+        "a deleted organisation is gone at once"
+    );
     assert_eq!(
         state(app).full_builds(),
         builds,
@@ -228,10 +237,18 @@ impl Follow<'_> {
         assert!(state(self.app).wait_for(version, Duration::from_secs(5)));
         let expected = canon(&full_build(self.app));
         assert_eq!(expected.version, version, "{what}: no write in between");
-        assert_same(&canon(&other.current()), &expected, &format!("{what}: the follower"));
+        assert_same(
+            &canon(&other.current()),
+            &expected,
+            &format!("{what}: the follower"),
+        );
         let writer = format!("{what}: the writer");
         assert_same(&canon(&state(self.app).current()), &expected, &writer);
-        assert_eq!(other.full_builds(), 1, "{what}: the follower built only at start");
+        assert_eq!(
+            other.full_builds(),
+            1,
+            "{what}: the follower built only at start"
+        );
     }
 
     fn create(&mut self, what: &str, resource: &str, body: Value) -> String {
@@ -279,13 +296,22 @@ fn a_second_instance_follows_every_kind_of_change(app: &TestApp) {
         steps: 0,
     };
     f.check("start");
-    let org = |name: &str, kind: &str, city: &str| json!({"name": name, "kind": kind, "city": city});
-    let umbrella = f.create("umbrella", "organisations", org("Dach", "state_association", "Köln"));
+    let org =
+        |name: &str, kind: &str, city: &str| json!({"name": name, "kind": kind, "city": city});
+    let umbrella = f.create(
+        "umbrella",
+        "organisations",
+        org("Dach", "state_association", "Köln"),
+    );
     let mut member = org("Mitglied", "migrant_organisation", "Köln");
     member["parent_id"] = json!(umbrella);
     let member = f.create("member", "organisations", member);
     let funder = f.create("funder", "organisations", org("Stiftung", "funder", "Bonn"));
-    let carrier = f.create("carrier", "organisations", org("Träger", "welfare_organisation", "Bonn"));
+    let carrier = f.create(
+        "carrier",
+        "organisations",
+        org("Träger", "welfare_organisation", "Bonn"),
+    );
     f.update(
         "organisation (name, city)",
         "organisations",
@@ -411,9 +437,7 @@ fn random_rows(rng: &mut StdRng, version: i64) -> Rows {
             city: rng
                 .gen_bool(0.8)
                 .then(|| cities[rng.gen_range(0..cities.len())].to_string()),
-            parent_id: rng
-                .gen_bool(0.3)
-                .then(|| uuid(1, rng.gen_range(0..orgs))),
+            parent_id: rng.gen_bool(0.3).then(|| uuid(1, rng.gen_range(0..orgs))),
             founded: maybe(rng, "2001"),
             dissolved: None,
         });
@@ -452,7 +476,11 @@ fn random_rows(rng: &mut StdRng, version: i64) -> Rows {
         for _ in 0..rng.gen_range(0..3) {
             let role = ["carrier", "co_applicant"][rng.gen_range(0..2)];
             let partner = uuid(1, rng.gen_range(0..orgs));
-            if !rows.partners.iter().any(|(f, o, _)| *f == id && *o == partner) {
+            if !rows
+                .partners
+                .iter()
+                .any(|(f, o, _)| *f == id && *o == partner)
+            {
                 rows.partners.push((id.clone(), partner, role.into()));
             }
         }
@@ -515,9 +543,12 @@ fn difference(old: &Rows, new: &Rows) -> (Touched, Rows, Vec<OrgRow>) {
         organisations: changed(&old.organisations, &new.organisations, |o| &o.id, |_| false),
         persons: changed(&old.persons, &new.persons, |p| &p.id, |_| false),
         affiliations: changed(&old.affiliations, &new.affiliations, |a| &a.id, |_| false),
-        fundings: changed(&old.fundings, &new.fundings, |f| &f.id, |f| {
-            partners_of(old, f) != partners_of(new, f)
-        }),
+        fundings: changed(
+            &old.fundings,
+            &new.fundings,
+            |f| &f.id,
+            |f| partners_of(old, f) != partners_of(new, f),
+        ),
         relations: changed(&old.relations, &new.relations, |r| &r.id, |_| false),
     };
     let was_live = |id: &String| {
@@ -626,9 +657,17 @@ fn applying_the_difference_equals_a_full_build_on_random_graphs() {
             let mut next = snapshot.copy_for_changes();
             next.apply(&touched, &rows, &children).expect("apply");
             let expected = build_snapshot(clone_rows(&new)).expect("new");
-            assert_same(&canon(&next), &canon(&expected), &format!("case {case}, step {step}"));
+            assert_same(
+                &canon(&next),
+                &canon(&expected),
+                &format!("case {case}, step {step}"),
+            );
             // The snapshot it came from, sharing its data, is untouched.
-            assert_same(&canon(&snapshot), &before, &format!("case {case}, step {step}"));
+            assert_same(
+                &canon(&snapshot),
+                &before,
+                &format!("case {case}, step {step}"),
+            );
             snapshot = next;
             at = new;
         }

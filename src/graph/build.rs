@@ -82,10 +82,10 @@ pub(super) fn relation_edge(r: &RelationRow) -> Result<Edge> {
 }
 
 /// The partners of each funding among the nodes `node` finds (deleted partners are not).
-pub(super) fn partners_by_funding<'r>(
-    rows: &'r [(String, String, String)],
+pub(super) fn partners_by_funding(
+    rows: &[(String, String, String)],
     node: impl Fn(&str) -> Option<NodeIndex>,
-) -> HashMap<&'r str, Partners> {
+) -> HashMap<&str, Partners> {
     let mut partners: HashMap<&str, Partners> = HashMap::new();
     for (funding, org, role) in rows {
         if let Some(n) = node(org) {

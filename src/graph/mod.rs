@@ -1,8 +1,8 @@
 //! The in-memory network: an immutable petgraph snapshot of all live organisations,
 //! persons and their dated links, rebuilt when the data version changes.
 mod build;
-mod delta;
 pub mod centrality;
+mod delta;
 pub mod dependencies;
 pub mod funding;
 mod memo;

@@ -151,13 +151,9 @@ impl GraphState {
         })?;
         let fresh = match since {
             Since::Unchanged => return Ok(false),
-            Since::Delta {
-                touched,
-                rows,
-                children,
-            } => {
+            Since::Delta(delta) => {
                 let mut next = current.copy_for_changes();
-                match next.apply(&touched, &rows, &children) {
+                match next.apply(&delta.touched, &delta.rows, &delta.children) {
                     Ok(()) => next,
                     // A row the snapshot cannot take: the full build reports it as well.
                     Err(_) => self.rebuild(&mut conn)?,

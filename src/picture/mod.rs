@@ -280,7 +280,7 @@ pub fn picture_sized(
                 Node::Person(p) => (p.name.clone(), None, None),
             };
             PictureNode {
-                key: format!("n{}", n.node.index()),
+                key: format!("n{i}"),
                 id,
                 label,
                 kind,

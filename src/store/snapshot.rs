@@ -107,17 +107,21 @@ impl Touched {
 pub enum Since {
     /// Nothing: the data version is the snapshot's.
     Unchanged,
-    /// The touched records as they are now (an id of `touched` without a row is gone),
-    /// and what was reloaded with them: the live links of nodes new to the snapshot, and
-    /// organisations whose parent is a touched organisation (`children`).
-    Delta {
-        touched: Touched,
-        rows: Rows,
-        children: Vec<OrgRow>,
-    },
+    /// What to apply (see `Delta`).
+    Delta(Box<Delta>),
     /// Too much, or something the log cannot tell (writes before the log kept versions,
     /// a change of a kind this reader does not know): build the snapshot anew.
     Rebuild,
+}
+
+/// The touched records as they are now (an id of `touched` without a row in `rows` is
+/// gone), and what was reloaded with them: the live links of nodes new to the snapshot,
+/// and the organisations whose parent is a touched organisation (`children`).
+#[derive(Debug)]
+pub struct Delta {
+    pub touched: Touched,
+    pub rows: Rows,
+    pub children: Vec<OrgRow>,
 }
 
 /// Changes of these kinds do not touch the network.
@@ -173,11 +177,11 @@ pub fn changes_since(
             return Ok(Since::Rebuild);
         }
         let (rows, children) = touched_rows(conn, version, &touched, in_snapshot)?;
-        Ok(Since::Delta {
+        Ok(Since::Delta(Box::new(Delta {
             touched,
             rows,
             children,
-        })
+        })))
     })
 }
 
@@ -214,7 +218,9 @@ fn touched_rows(
         affiliation_rows(conn, |q| q.filter(affiliations::person_id.eq_any(ids)))
     })?);
     affiliations.extend(chunked(&new_orgs, |ids| {
-        affiliation_rows(conn, |q| q.filter(affiliations::organisation_id.eq_any(ids)))
+        affiliation_rows(conn, |q| {
+            q.filter(affiliations::organisation_id.eq_any(ids))
+        })
     })?);
 
     let mut fundings = chunked(&list(&touched.fundings), |ids| {
@@ -290,10 +296,7 @@ fn chunked<T>(
 
 /// One transaction with one view of the data on both backends (PostgreSQL's default
 /// isolation would let each statement see newer commits).
-fn in_one_snapshot<T>(
-    conn: &mut DbConn,
-    read: impl FnOnce(&mut DbConn) -> Result<T>,
-) -> Result<T> {
+fn in_one_snapshot<T>(conn: &mut DbConn, read: impl FnOnce(&mut DbConn) -> Result<T>) -> Result<T> {
     conn.transaction(|conn| {
         if matches!(conn, DbConn::Postgres(_)) {
             diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(conn)?;

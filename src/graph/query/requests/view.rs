@@ -192,20 +192,31 @@ impl GraphQuery for ViewRequest {
         } else if self.focus.is_some() {
             kept.clear();
         }
-        let nodes: Vec<NodeIndex> = kept.into_iter().collect();
+        // In the order of record ids, not of node indices: two snapshots of the same data
+        // (one built whole, one from deltas) number their nodes differently, and the
+        // picture must not depend on it.
+        let mut nodes: Vec<NodeIndex> = kept.into_iter().collect();
+        nodes.sort_by_cached_key(|&n| record_id(s, n));
         let index: BTreeMap<NodeIndex, usize> =
             nodes.iter().enumerate().map(|(i, &n)| (n, i)).collect();
-        let edges: Vec<ViewEdge> = links
+        let mut edges: Vec<ViewEdge> = links
             .iter()
             .filter_map(|(&(a, b, kind), &weight)| {
+                let (source, target) = (*index.get(&a)?, *index.get(&b)?);
+                // Staff links have no direction: lower end first, in the id order.
+                let (source, target) = match kind {
+                    "staff" => (source.min(target), source.max(target)),
+                    _ => (source, target),
+                };
                 Some(ViewEdge {
-                    source: *index.get(&a)?,
-                    target: *index.get(&b)?,
+                    source,
+                    target,
                     kind,
                     weight,
                 })
             })
             .collect();
+        edges.sort_by_key(|e| (e.source, e.target, e.kind));
         let mut value = vec![0.0; nodes.len()];
         match self.size {
             SizeBy::Degree => {
@@ -360,6 +371,13 @@ impl ViewRequest {
 }
 
 /// Nodes within `depth` links of `focus` over the view's links (either direction).
+fn record_id(s: &Snapshot, n: NodeIndex) -> String {
+    match &s.graph[n] {
+        crate::graph::Node::Organisation(o) => o.id.clone(),
+        crate::graph::Node::Person(p) => p.id.clone(),
+    }
+}
+
 fn ego(
     focus: NodeIndex,
     depth: usize,
