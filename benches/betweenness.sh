@@ -13,7 +13,12 @@
 # scale 1 igraph needs about half an hour): otherwise their whole-graph time is
 # extrapolated from 50k by n·m (Brandes' running time), and the output says so.
 #
-# Environment: KP_BIN (default target/release/knotenpunkt, built if missing),
+# The machine is shared: each of our runs also prints its CPU time, which other
+# processes inflate far less than the wall time. KP_BIN_BEFORE=path/to/older/knotenpunkt
+# times an older build of ours on the same graphs (and compares its values), for a
+# before/after figure from one sitting.
+#
+# Environment: KP_BIN (default target/release/knotenpunkt, built if missing), KP_BIN_BEFORE,
 # KP_BENCH_DIR (default /dev/shm/kp-betweenness), VENV (default /tmp/bench; igraph and
 # rustworkx are installed into it from PyPI if missing), PEERS_WHOLE=1, SIZES (default
 # "5k 50k whole"), PEERS (default "igraph rustworkx").
@@ -113,10 +118,20 @@ PY
 }
 
 links() { awk 'NR > 1' "$1" | wc -l; }
+# One run of ours: its own line (the algorithm's wall time), then the process's CPU time.
+ours() { # binary graph-file scores-file
+  local TIMEFORMAT="  (process: %U s CPU, %R s wall including reading the list)"
+  time "$1" betweenness compute "$2" --out "$3"
+}
 for size in ${SIZES:-5k 50k whole}; do
   f="$DIR/$size.txt"
   echo "## $size: $(head -1 "$f") nodes, $(links "$f") links; load $(cut -d' ' -f1-3 /proc/loadavg)"
-  "$BIN" betweenness compute "$f" --out "$DIR/ours-$size.txt"
+  ours "$BIN" "$f" "$DIR/ours-$size.txt"
+  if [ -n "${KP_BIN_BEFORE:-}" ]; then
+    echo "before ($KP_BIN_BEFORE), load $(cut -d' ' -f1-3 /proc/loadavg):"
+    ours "$KP_BIN_BEFORE" "$f" "$DIR/before-$size.txt"
+    compare "$DIR/ours-$size.txt" "$DIR/before-$size.txt"
+  fi
   for tool in ${PEERS:-igraph rustworkx}; do
     if [ "$size" = whole ] && [ "${PEERS_WHOLE:-0}" != 1 ]; then
       t50=$(grep -h "^$tool:" "$DIR/time-$tool-50k.txt" | awk '{print $2}')
