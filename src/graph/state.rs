@@ -35,8 +35,15 @@ pub enum Rebuild {
 /// same key meanwhile wait for it rather than compute it twice.
 pub type Prepare = Box<dyn Fn(&Snapshot, &[MemoKey]) + Send>;
 
-/// A new snapshot and what was asked of the one it replaced.
-type Fresh = (Arc<Snapshot>, Vec<MemoKey>);
+/// News of a new snapshot: what was asked of the one it replaced. The preparing thread
+/// takes the current snapshot itself when its turn comes, so that the queue holds no
+/// reference to any (a snapshot no one else holds takes the next write in place).
+type Fresh = Vec<MemoKey>;
+
+/// The preparing thread waits for writes to pause this long before it lays out pictures
+/// on the newest snapshot, and at most `PREPARE_WAIT_MAX` after the first one it saw.
+const PREPARE_QUIET: Duration = Duration::from_millis(300);
+const PREPARE_WAIT_MAX: Duration = Duration::from_secs(3);
 
 pub struct GraphState {
     current: RwLock<Arc<Snapshot>>,
@@ -67,26 +74,26 @@ impl GraphState {
                 .map(|_| ())
                 .map_err(|e| crate::error::Error::Internal(e.to_string()))
         };
-        let sender = match prepare {
-            Some(prepare) => {
-                let (sender, receiver) = channel::<Fresh>();
-                spawn(
-                    "graph-prepare",
-                    Box::new(move || prepare_loop(receiver, prepare)),
-                )?;
-                let _ = sender.send((first.clone(), Vec::new()));
-                Some(sender)
-            }
-            None => None,
-        };
         let state = Arc::new(GraphState {
             current: RwLock::new(first),
             pool,
             wake: Arc::new((Mutex::new(false), Condvar::new())),
-            prepare: Mutex::new(sender),
+            prepare: Mutex::new(None),
             making: Mutex::new(()),
             full_builds: AtomicU64::new(1),
         });
+        if let Some(prepare) = prepare {
+            let (sender, receiver) = channel::<Fresh>();
+            let weak = Arc::downgrade(&state);
+            spawn(
+                "graph-prepare",
+                Box::new(move || prepare_loop(weak, receiver, prepare)),
+            )?;
+            let _ = sender.send(Vec::new());
+            if let Ok(mut slot) = state.prepare.lock() {
+                *slot = Some(sender);
+            }
+        }
         let weak = Arc::downgrade(&state);
         let wake = state.wake.clone();
         spawn("graph-refresh", Box::new(move || refresh_loop(weak, wake)))?;
@@ -149,9 +156,21 @@ impl GraphState {
         let since = snapshot::changes_since(&mut conn, current.version, MAX_DELTA, &|id| {
             current.node(id).is_some()
         })?;
+        // Let go of it: a snapshot no one else holds takes the changes in place.
+        drop(current);
         let fresh = match since {
             Since::Unchanged => return Ok(false),
             Since::Delta(delta) => {
+                // No one else holds the snapshot: change it where it is, without a copy
+                // (touching every shared node's count costs more than the change).
+                if let Some(applied) = self.apply_in_place(&delta) {
+                    if applied.is_err() {
+                        let fresh = self.rebuild(&mut conn)?;
+                        self.install(Arc::new(fresh));
+                    }
+                    return Ok(true);
+                }
+                let current = self.current();
                 let mut next = current.copy_for_changes();
                 match next.apply(&delta.touched, &delta.rows, &delta.children) {
                     Ok(()) => next,
@@ -165,9 +184,25 @@ impl GraphState {
             }
             Since::Rebuild => self.rebuild(&mut conn)?,
         };
-        drop(current);
         self.install(Arc::new(fresh));
         Ok(true)
+    }
+
+    /// Applies `delta` to the current snapshot itself if nothing else holds it; `None`
+    /// if something does. On an error the snapshot is half-changed and must be replaced.
+    fn apply_in_place(&self, delta: &snapshot::Delta) -> Option<Result<()>> {
+        let mut guard = match self.current.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let s = Arc::get_mut(&mut guard)?;
+        let asked = std::mem::take(&mut s.memo).keys();
+        let applied = s.apply(&delta.touched, &delta.rows, &delta.children);
+        drop(guard);
+        if let Ok(Some(sender)) = self.prepare.lock().as_deref() {
+            let _ = sender.send(asked);
+        }
+        Some(applied)
     }
 
     /// Makes `fresh` the current snapshot and hands it to the preparing thread.
@@ -177,7 +212,7 @@ impl GraphState {
             Err(poisoned) => std::mem::replace(&mut *poisoned.into_inner(), fresh.clone()),
         };
         if let Ok(Some(sender)) = self.prepare.lock().as_deref() {
-            let _ = sender.send((fresh, replaced.memo.keys()));
+            let _ = sender.send(replaced.memo.keys());
         }
     }
 
@@ -195,14 +230,20 @@ impl GraphState {
     }
 }
 
-/// Prepares the newest snapshot sent; those replaced before their turn are skipped, but
-/// what was asked of them is not forgotten.
-fn prepare_loop(receiver: Receiver<Fresh>, prepare: Prepare) {
-    while let Ok((mut snapshot, mut asked)) = receiver.recv() {
-        while let Ok((newer, more)) = receiver.try_recv() {
-            snapshot = newer;
+/// Prepares the newest snapshot sent, once writes pause; those replaced before their turn
+/// are skipped, but what was asked of them is not forgotten.
+fn prepare_loop(state: Weak<GraphState>, receiver: Receiver<Fresh>, prepare: Prepare) {
+    while let Ok(mut asked) = receiver.recv() {
+        let first = Instant::now();
+        while let Ok(more) = receiver.recv_timeout(PREPARE_QUIET) {
             asked.extend(more);
+            if first.elapsed() > PREPARE_WAIT_MAX {
+                break;
+            }
         }
+        let Some(state) = state.upgrade() else { return };
+        let snapshot = state.current();
+        drop(state);
         let mut seen = std::collections::HashSet::new();
         asked.retain(|k| seen.insert(k.clone()));
         prepare(&snapshot, &asked);

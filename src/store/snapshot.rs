@@ -226,14 +226,13 @@ fn touched_rows(
     let mut fundings = chunked(&list(&touched.fundings), |ids| {
         funding_rows(conn, |q| q.filter(fundings::id.eq_any(ids)))
     })?;
+    // Each end through its own index (an OR of the two would read the whole table on
+    // some plans).
     fundings.extend(chunked(&new_orgs, |ids| {
-        funding_rows(conn, |q| {
-            q.filter(
-                fundings::funder_id
-                    .eq_any(ids.clone())
-                    .or(fundings::recipient_id.eq_any(ids)),
-            )
-        })
+        funding_rows(conn, |q| q.filter(fundings::funder_id.eq_any(ids)))
+    })?);
+    fundings.extend(chunked(&new_orgs, |ids| {
+        funding_rows(conn, |q| q.filter(fundings::recipient_id.eq_any(ids)))
     })?);
     // A funding that names a returning organisation as carrier or co-applicant.
     let partnered: Vec<String> = chunked(&new_orgs, |ids| {
@@ -253,13 +252,10 @@ fn touched_rows(
         relation_rows(conn, |q| q.filter(relations::id.eq_any(ids)))
     })?;
     relations.extend(chunked(&new_orgs, |ids| {
-        relation_rows(conn, |q| {
-            q.filter(
-                relations::source_id
-                    .eq_any(ids.clone())
-                    .or(relations::target_id.eq_any(ids)),
-            )
-        })
+        relation_rows(conn, |q| q.filter(relations::source_id.eq_any(ids)))
+    })?);
+    relations.extend(chunked(&new_orgs, |ids| {
+        relation_rows(conn, |q| q.filter(relations::target_id.eq_any(ids)))
     })?);
     dedup_by_id(&mut affiliations, |a| &a.id);
     dedup_by_id(&mut relations, |r| &r.id);

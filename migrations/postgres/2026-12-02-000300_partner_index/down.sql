@@ -1,0 +1,1 @@
+DROP INDEX funding_partners_organisation;
